@@ -1,0 +1,222 @@
+//! The client: the generated API client wrapped with authentication,
+//! retries, typed errors and tracing.
+
+use std::fmt;
+use std::sync::Arc;
+
+use progenitor_client::Error as GenError;
+use reqwest::StatusCode;
+use tracing::Instrument;
+
+use crate::config::{ClientBuilder, Token};
+use crate::error::{ApiError, Error, snippet};
+use crate::generated;
+use crate::hooks::{self, Inner};
+use crate::types::{AssetUpload, CreateAssetRequest, WebflowErrorBody};
+use crate::validate;
+
+/// A Webflow assets client. Cheap to clone; clones share connections.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), webflow_assets::Error> {
+/// use webflow_assets::{Client, types::CreateAssetRequest};
+///
+/// let client = Client::builder().token("my-site-token").build()?;
+/// let request = CreateAssetRequest::new("file.png", "3c7d87c9575702bc3b1e991f4d3c638e", None)?;
+/// let upload = client.create_asset_metadata("580e63e98c9a982ac9b8b741", &request).await?;
+/// println!("upload {} to {}", upload.id, upload.upload_url);
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) shared: Arc<Shared>,
+}
+
+pub(crate) struct Shared {
+    pub(crate) api: generated::Client,
+    /// For S3: no default headers, so the token can never reach it.
+    pub(crate) storage: reqwest::Client,
+    pub(crate) config: ClientBuilder,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.shared.api.baseurl)
+            .field("token", &"<redacted>")
+            .field("retry", &self.shared.config.retry)
+            .finish()
+    }
+}
+
+impl Client {
+    /// Starts a [`ClientBuilder`].
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client with default settings and the token from `WEBFLOW_TOKEN`.
+    pub fn from_env() -> Result<Self, Error> {
+        Self::builder().build()
+    }
+
+    pub(crate) fn from_config(
+        mut config: ClientBuilder,
+        token: Token,
+        base_url: String,
+    ) -> Result<Self, Error> {
+        config.token = None; // kept only inside the hook state
+        let http = |timeout| {
+            reqwest::Client::builder()
+                .user_agent(config.user_agent.clone())
+                .connect_timeout(config.connect_timeout)
+                .timeout(timeout)
+                .build()
+                .map_err(|e| {
+                    Error::config(
+                        format!("cannot start the HTTP client: {e}"),
+                        "check the TLS setup of this machine",
+                    )
+                })
+        };
+        let api = generated::Client::new_with_client(
+            &base_url,
+            http(config.timeout)?,
+            Inner::new(&token),
+        );
+        let storage = http(config.upload_timeout)?;
+        Ok(Self {
+            shared: Arc::new(Shared {
+                api,
+                storage,
+                config,
+            }),
+        })
+    }
+
+    /// The API root requests go to.
+    pub fn base_url(&self) -> &str {
+        &self.shared.api.baseurl
+    }
+
+    /// The generated client, for operations this wrapper does not cover. It
+    /// authenticates like this one but neither retries nor maps errors.
+    pub fn generated(&self) -> &generated::Client {
+        &self.shared.api
+    }
+
+    /// Create Asset Metadata: `POST /sites/{site_id}/assets`.
+    ///
+    /// Validates the site id first, then sends the request with retries as
+    /// the [`RetryPolicy`](crate::RetryPolicy) allows for a request that is
+    /// not idempotent.
+    pub async fn create_asset_metadata(
+        &self,
+        site_id: &str,
+        request: &CreateAssetRequest,
+    ) -> Result<AssetUpload, Error> {
+        validate::object_id("site id", site_id)?;
+        let site: crate::types::CreateAssetSiteId = site_id.parse().map_err(|e| {
+            Error::invalid(
+                format!("the site id {site_id:?} does not match the spec: {e}"),
+                "pass a 24-hex Webflow site id",
+            )
+        })?;
+        let site = &site;
+        let policy = &self.shared.config.retry;
+        policy
+            .run(false, |attempt| {
+                let span = tracing::info_span!(
+                    "webflow.request",
+                    method = "POST",
+                    path = "/sites/{site_id}/assets",
+                    site_id,
+                    attempt,
+                    status = tracing::field::Empty,
+                );
+                async move {
+                    let (result, meta) =
+                        hooks::capture(self.shared.api.create_asset(site, request)).await;
+                    if let Some(meta) = &meta {
+                        tracing::Span::current().record("status", meta.status.as_u16());
+                    }
+                    let result = match result {
+                        Ok(value) => Ok(value.into_inner()),
+                        Err(e) => Err(self.map_error(e, meta).await),
+                    };
+                    match &result {
+                        Ok(_) => tracing::debug!("created asset metadata"),
+                        Err(e) => tracing::debug!(error = %e, "create asset metadata failed"),
+                    }
+                    result
+                }
+                .instrument(span)
+            })
+            .await
+    }
+
+    async fn map_error(
+        &self,
+        err: GenError<WebflowErrorBody>,
+        meta: Option<hooks::ResponseMeta>,
+    ) -> Error {
+        const WHAT: &str = "Create Asset Metadata";
+        let timeout = self.shared.config.timeout;
+        match err {
+            GenError::ErrorResponse(value) => {
+                let status = value.status();
+                let headers = value.headers().clone();
+                status_error(ApiError::from_body(status, headers, value.into_inner()))
+            }
+            GenError::InvalidResponsePayload(bytes, decode) => {
+                let (status, headers) = meta
+                    .map(|m| (m.status, m.headers))
+                    .unwrap_or((StatusCode::OK, Default::default()));
+                if status.is_success() {
+                    Error::Decode {
+                        status,
+                        message: decode.to_string(),
+                        snippet: snippet(&bytes, 200),
+                    }
+                } else {
+                    status_error(ApiError::new(status, headers, &bytes))
+                }
+            }
+            GenError::UnexpectedResponse(response) => {
+                let status = response.status();
+                let headers = response.headers().clone();
+                match response.bytes().await {
+                    Ok(body) => status_error(ApiError::new(status, headers, &body)),
+                    Err(e) => Error::from_reqwest(WHAT, &e, timeout),
+                }
+            }
+            GenError::CommunicationError(e)
+            | GenError::ResponseBodyError(e)
+            | GenError::InvalidUpgrade(e) => Error::from_reqwest(WHAT, &e, timeout),
+            GenError::InvalidRequest(message) => Error::invalid(
+                format!("the request cannot be sent: {message}"),
+                "check the site id and request fields",
+            ),
+            GenError::Custom(message) => Error::Transport {
+                what: WHAT,
+                message,
+                not_sent: true,
+            },
+        }
+    }
+}
+
+/// The variant for a Webflow error response, by status.
+pub(crate) fn status_error(error: ApiError) -> Error {
+    match error.status.as_u16() {
+        400 => Error::BadRequest(error),
+        401 => Error::Unauthorized(error),
+        404 => Error::NotFound(error),
+        429 => Error::RateLimited {
+            retry_after: crate::retry::retry_after(&error.headers),
+            error,
+        },
+        500 => Error::ServerError(error),
+        _ => Error::UnexpectedStatus { error },
+    }
+}

@@ -1,0 +1,83 @@
+//! The `ClientHooks` of the generated client: what every request to Webflow
+//! gets on its way out, and what is remembered of every response.
+
+use std::cell::RefCell;
+use std::future::Future;
+
+use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
+
+use crate::config::Token;
+use crate::generated::Client as Generated;
+
+/// State the generated client carries for the hooks.
+#[derive(Clone, Debug)]
+pub struct Inner {
+    pub(crate) authorization: HeaderValue,
+}
+
+impl Inner {
+    pub(crate) fn new(token: &Token) -> Self {
+        Self {
+            authorization: token.authorization(),
+        }
+    }
+}
+
+/// Status and headers of the last response seen by the current call.
+///
+/// progenitor drops the status of a documented error whose body does not
+/// parse (`InvalidResponsePayload` carries only the bytes); the hook records
+/// it here so the error can still name the status and rate-limit headers.
+#[derive(Clone, Debug)]
+pub(crate) struct ResponseMeta {
+    pub status: reqwest::StatusCode,
+    pub headers: HeaderMap,
+}
+
+tokio::task_local! {
+    static LAST_RESPONSE: RefCell<Option<ResponseMeta>>;
+}
+
+/// Runs `fut` with a fresh response slot and returns what it recorded.
+pub(crate) async fn capture<F: Future>(fut: F) -> (F::Output, Option<ResponseMeta>) {
+    LAST_RESPONSE
+        .scope(RefCell::new(None), async {
+            let out = fut.await;
+            let meta = LAST_RESPONSE.with(|slot| slot.borrow_mut().take());
+            (out, meta)
+        })
+        .await
+}
+
+impl ClientHooks<Inner> for Generated {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        _info: &OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        let headers = request.headers_mut();
+        // progenitor sends `api-version: <info.version>`; Webflow versions by
+        // path (`/v2`) and its official SDKs send no such header.
+        headers.remove("api-version");
+        headers.insert(AUTHORIZATION, self.inner().authorization.clone());
+        Ok(())
+    }
+
+    async fn post<E>(
+        &self,
+        result: &reqwest::Result<reqwest::Response>,
+        _info: &OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        if let Ok(response) = result {
+            let meta = ResponseMeta {
+                status: response.status(),
+                headers: response.headers().clone(),
+            };
+            // Outside `capture` (a user calling the generated client
+            // directly) there is no slot, and nothing to record.
+            let _ = LAST_RESPONSE.try_with(|slot| *slot.borrow_mut() = Some(meta));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,32 @@
+#![doc = include_str!("../README.md")]
+#![warn(missing_docs)]
+
+mod client;
+mod config;
+mod error;
+pub mod generated;
+mod hash;
+mod hooks;
+mod request;
+mod retry;
+pub mod schema;
+mod source;
+pub mod storage;
+mod upload;
+mod upload_details;
+mod validate;
+
+pub use client::Client;
+pub use config::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_USER_AGENT, TOKEN_ENV, Token};
+pub use error::{ApiError, Error, RateLimit};
+pub use generated::types;
+pub use hash::{
+    FileDigest, HASH_BUFFER, hash_file, hash_file_blocking, hash_read, hash_source, md5_hex,
+};
+pub use retry::{RetryPolicy, retry_after};
+pub use source::{CHUNK_SIZE, Progress, UploadSource};
+pub use upload::{
+    ACCEPTED_CONTENT_TYPES, Limits, PostOptions, UploadOptions, UploadedAsset, guess_content_type,
+};
+pub use upload_details::UploadDetails;
+pub use validate::MAX_FILE_NAME_CHARS;

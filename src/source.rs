@@ -1,0 +1,256 @@
+//! What gets uploaded: a path, bytes, or a reader that can be opened again,
+//! streamed in chunks with progress reporting.
+
+use std::fmt;
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use futures::{StreamExt, TryStreamExt};
+use tokio::io::{AsyncRead, AsyncReadExt};
+use tokio_util::io::ReaderStream;
+
+use crate::error::Error;
+
+/// Size of the chunks read from disk and sent to S3.
+pub const CHUNK_SIZE: usize = 256 * 1024;
+
+type Reader = Box<dyn AsyncRead + Send + Unpin>;
+type OpenFuture = Pin<Box<dyn Future<Output = std::io::Result<Reader>> + Send>>;
+type Opener = Arc<dyn Fn() -> OpenFuture + Send + Sync>;
+
+/// A progress observer: called with (bytes sent, total bytes) as the file
+/// goes to S3. A retried upload starts again from zero.
+#[derive(Clone)]
+pub struct Progress(Arc<dyn Fn(u64, u64) + Send + Sync>);
+
+impl Progress {
+    /// Wraps a callback.
+    pub fn new(f: impl Fn(u64, u64) + Send + Sync + 'static) -> Self {
+        Self(Arc::new(f))
+    }
+
+    pub(crate) fn report(&self, sent: u64, total: u64) {
+        (self.0)(sent, total)
+    }
+}
+
+impl fmt::Debug for Progress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Progress(..)")
+    }
+}
+
+/// The content of an upload. Every variant can be read more than once, so
+/// that it can be hashed first and sent again on retry.
+#[derive(Clone)]
+pub enum UploadSource {
+    /// A file on disk, streamed in chunks; never read whole into memory.
+    Path(PathBuf),
+    /// Bytes already in memory.
+    Bytes(Bytes),
+    /// A reader of known length, opened anew by `open` for each pass (one to
+    /// hash, one per upload attempt).
+    Reader {
+        /// The exact number of bytes every reader yields.
+        len: u64,
+        /// Opens a fresh reader.
+        open: Opener,
+    },
+}
+
+impl fmt::Debug for UploadSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            UploadSource::Path(p) => f.debug_tuple("Path").field(p).finish(),
+            UploadSource::Bytes(b) => write!(f, "Bytes({} bytes)", b.len()),
+            UploadSource::Reader { len, .. } => write!(f, "Reader({len} bytes)"),
+        }
+    }
+}
+
+impl From<PathBuf> for UploadSource {
+    fn from(p: PathBuf) -> Self {
+        UploadSource::Path(p)
+    }
+}
+
+impl From<&Path> for UploadSource {
+    fn from(p: &Path) -> Self {
+        UploadSource::Path(p.to_owned())
+    }
+}
+
+impl From<Bytes> for UploadSource {
+    fn from(b: Bytes) -> Self {
+        UploadSource::Bytes(b)
+    }
+}
+
+impl From<Vec<u8>> for UploadSource {
+    fn from(b: Vec<u8>) -> Self {
+        UploadSource::Bytes(b.into())
+    }
+}
+
+impl UploadSource {
+    /// A file on disk.
+    pub fn path(path: impl Into<PathBuf>) -> Self {
+        UploadSource::Path(path.into())
+    }
+
+    /// A reader of `len` bytes, opened by `open` each time it is needed.
+    ///
+    /// ```
+    /// use webflow_assets::UploadSource;
+    ///
+    /// let source = UploadSource::reader(5, || async {
+    ///     Ok(std::io::Cursor::new(b"hello".to_vec()))
+    /// });
+    /// # let _ = source;
+    /// ```
+    pub fn reader<F, Fut, R>(len: u64, open: F) -> Self
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = std::io::Result<R>> + Send + 'static,
+        R: AsyncRead + Send + Unpin + 'static,
+    {
+        let open = Arc::new(open);
+        UploadSource::Reader {
+            len,
+            open: Arc::new(move || {
+                let fut = open();
+                Box::pin(async move { Ok(Box::new(fut.await?) as Reader) }) as OpenFuture
+            }),
+        }
+    }
+
+    /// The file name a path source suggests.
+    pub fn file_name(&self) -> Option<String> {
+        match self {
+            UploadSource::Path(p) => p.file_name().map(|n| n.to_string_lossy().into_owned()),
+            _ => None,
+        }
+    }
+
+    /// What to call the source in errors.
+    pub(crate) fn describe(&self) -> String {
+        match self {
+            UploadSource::Path(p) => p.display().to_string(),
+            UploadSource::Bytes(_) => "the bytes given".to_owned(),
+            UploadSource::Reader { .. } => "the reader given".to_owned(),
+        }
+    }
+
+    fn io_error(&self, source: std::io::Error) -> Error {
+        Error::Io {
+            path: self.describe(),
+            source,
+        }
+    }
+
+    /// Checks that the source can be read and returns its length: a path
+    /// must exist, be a regular file and be readable.
+    pub(crate) async fn check(&self) -> Result<u64, Error> {
+        match self {
+            UploadSource::Path(path) => {
+                let shown = path.display();
+                let meta = tokio::fs::metadata(path)
+                    .await
+                    .map_err(|e| match e.kind() {
+                        std::io::ErrorKind::NotFound => Error::invalid(
+                            format!("the file {shown} does not exist"),
+                            "check the path",
+                        ),
+                        std::io::ErrorKind::PermissionDenied => Error::invalid(
+                            format!("the file {shown} cannot be read (permission denied)"),
+                            "check the file's permissions",
+                        ),
+                        _ => self.io_error(e),
+                    })?;
+                if meta.is_dir() {
+                    return Err(Error::invalid(
+                        format!("{shown} is a directory"),
+                        "pass a file (the CLI uploads a directory's files one by one)",
+                    ));
+                }
+                if !meta.is_file() {
+                    return Err(Error::invalid(
+                        format!("{shown} is not a regular file"),
+                        "pass a regular file",
+                    ));
+                }
+                // Opening proves readability before anything is sent.
+                tokio::fs::File::open(path).await.map_err(|e| {
+                    Error::invalid(
+                        format!("the file {shown} cannot be opened: {e}"),
+                        "check the file's permissions",
+                    )
+                })?;
+                Ok(meta.len())
+            }
+            UploadSource::Bytes(b) => Ok(b.len() as u64),
+            UploadSource::Reader { len, .. } => Ok(*len),
+        }
+    }
+
+    /// Opens a fresh reader over the content.
+    pub(crate) async fn open(&self) -> Result<Reader, Error> {
+        match self {
+            UploadSource::Path(path) => {
+                let file = tokio::fs::File::open(path)
+                    .await
+                    .map_err(|e| self.io_error(e))?;
+                Ok(Box::new(tokio::io::BufReader::with_capacity(
+                    CHUNK_SIZE, file,
+                )))
+            }
+            UploadSource::Bytes(b) => Ok(Box::new(std::io::Cursor::new(b.clone()))),
+            UploadSource::Reader { open, .. } => open().await.map_err(|e| self.io_error(e)),
+        }
+    }
+
+    /// A streamed request body of exactly the checked length. A source that
+    /// turns out shorter or longer than announced fails the request instead of
+    /// sending a truncated file.
+    pub(crate) async fn body(
+        &self,
+        progress: Option<Progress>,
+    ) -> Result<(reqwest::Body, u64), Error> {
+        let len = self.check().await?;
+        let reader = self.open().await?;
+        // Read one byte past the announced length to notice a grown file.
+        let limited = reader.take(len + 1);
+        let mut sent = 0u64;
+        let stream = ReaderStream::with_capacity(limited, CHUNK_SIZE)
+            .map_err(std::io::Error::other)
+            .chain(futures::stream::once(async { Ok(Bytes::new()) }))
+            .map(move |chunk: std::io::Result<Bytes>| {
+                let chunk = chunk?;
+                if chunk.is_empty() {
+                    // End of the stream: the length must match exactly.
+                    if sent != len {
+                        return Err(std::io::Error::new(
+                            std::io::ErrorKind::UnexpectedEof,
+                            format!("the source yielded {sent} bytes, {len} were announced (was the file changed during the upload?)"),
+                        ));
+                    }
+                    return Ok(chunk);
+                }
+                sent += chunk.len() as u64;
+                if sent > len {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        format!("the source grew past the {len} bytes announced (was the file changed during the upload?)"),
+                    ));
+                }
+                if let Some(p) = &progress {
+                    p.report(sent, len);
+                }
+                Ok(chunk)
+            });
+        Ok((reqwest::Body::wrap_stream(stream), len))
+    }
+}

@@ -1,0 +1,124 @@
+//! Checks of ids, names and hashes, made before any network call so that bad
+//! input gets an error naming the fix instead of a round trip to Webflow.
+
+use crate::error::Error;
+
+/// Longest file name Webflow accepts ("under 100 characters").
+pub const MAX_FILE_NAME_CHARS: usize = 99;
+
+/// A Webflow object id: 24 hexadecimal digits.
+pub(crate) fn object_id(what: &str, id: &str) -> Result<(), Error> {
+    if id.len() == 24 && id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Ok(());
+    }
+    Err(Error::invalid(
+        format!("the {what} {id:?} is not a Webflow id (24 hexadecimal characters)"),
+        format!("copy the {what} from Webflow (e.g. 580e63e98c9a982ac9b8b741), not a name or URL"),
+    ))
+}
+
+/// A file name Webflow accepts: not empty, under 100 characters, no path
+/// separators, with an extension.
+pub(crate) fn file_name(name: &str) -> Result<(), Error> {
+    let chars = name.chars().count();
+    if name.trim().is_empty() {
+        return Err(Error::invalid(
+            "the file name is empty",
+            "give the file a name with an extension, e.g. photo.png",
+        ));
+    }
+    if chars > MAX_FILE_NAME_CHARS {
+        return Err(Error::invalid(
+            format!(
+                "the file name {name:?} has {chars} characters; Webflow accepts at most {MAX_FILE_NAME_CHARS}"
+            ),
+            "shorten the name (or pass a shorter one with the file-name option)",
+        ));
+    }
+    if name.contains(['/', '\\']) || name.chars().any(char::is_control) {
+        return Err(Error::invalid(
+            format!("the file name {name:?} contains a path separator or control character"),
+            "pass the bare file name, e.g. photo.png",
+        ));
+    }
+    if extension(name).is_none() {
+        return Err(Error::invalid(
+            format!("the file name {name:?} has no extension"),
+            "add the extension that matches the content, e.g. .png, .pdf",
+        ));
+    }
+    Ok(())
+}
+
+/// The extension of a file name, if it has a non-empty alphanumeric one after
+/// a non-empty stem.
+pub(crate) fn extension(name: &str) -> Option<&str> {
+    let (stem, ext) = name.rsplit_once('.')?;
+    let ok = !stem.is_empty()
+        && !stem.ends_with('.')
+        && !ext.is_empty()
+        && ext.bytes().all(|b| b.is_ascii_alphanumeric());
+    ok.then_some(ext)
+}
+
+/// An MD5 digest as 32 hexadecimal characters.
+pub(crate) fn md5_hex(hash: &str) -> Result<(), Error> {
+    if hash.len() == 32 && hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Ok(());
+    }
+    Err(Error::invalid(
+        format!("the file hash {hash:?} is not an MD5 digest (32 hexadecimal characters)"),
+        "compute it with webflow_assets::hash_file (or `md5sum`)",
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids() {
+        assert!(object_id("site id", "580e63e98c9a982ac9b8b741").is_ok());
+        assert!(object_id("site id", "580E63E98C9A982AC9B8B741").is_ok());
+        let e = object_id("site id", "my-site").unwrap_err().to_string();
+        assert!(
+            e.contains("\"my-site\"") && e.contains("24 hexadecimal"),
+            "{e}"
+        );
+        assert!(object_id("site id", "580e63e98c9a982ac9b8b74").is_err());
+        assert!(object_id("site id", "580e63e98c9a982ac9b8b74z").is_err());
+    }
+
+    #[test]
+    fn names() {
+        assert!(file_name("file.png").is_ok());
+        assert!(file_name("Screenshot 2023-04-11 at 9.50.42 AM.png").is_ok());
+        assert!(file_name(&format!("{}.png", "a".repeat(95))).is_ok());
+        let e = file_name(&format!("{}.png", "a".repeat(96)))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("100 characters") || e.contains("at most 99"),
+            "{e}"
+        );
+        for bad in [
+            "",
+            "noext",
+            ".png",
+            "a.",
+            "dir/a.png",
+            "a\\b.png",
+            "a..png.",
+        ] {
+            assert!(file_name(bad).is_err(), "{bad:?} accepted");
+        }
+        assert!(file_name("ü.png").is_ok());
+    }
+
+    #[test]
+    fn hashes() {
+        assert!(md5_hex("3c7d87c9575702bc3b1e991f4d3c638e").is_ok());
+        assert!(md5_hex("3c7d87c9575702bc3b1e991f4d3c638").is_err());
+        assert!(md5_hex("zc7d87c9575702bc3b1e991f4d3c638e").is_err());
+    }
+}
