@@ -1,0 +1,69 @@
+//! Shared helpers of the conformance tests.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use webflow_assets::{Client, RetryPolicy};
+use wiremock::{MockServer, Request};
+
+pub const SITE: &str = "580e63e98c9a982ac9b8b741";
+pub const FOLDER: &str = "6436b1ce5281cace05b65aea";
+pub const TOKEN: &str = "wf-test-token-5ecret";
+pub const PNG_HASH: &str = "3c7d87c9575702bc3b1e991f4d3c638e";
+
+pub fn fixture(name: &str) -> String {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("fixture {path}: {e}"))
+}
+
+pub fn fixture_json(name: &str) -> Value {
+    serde_json::from_str(&fixture(name)).expect("fixture is JSON")
+}
+
+/// Fast, deterministic retries for tests.
+pub fn test_policy() -> RetryPolicy {
+    RetryPolicy::default()
+        .initial_backoff(Duration::from_millis(5))
+        .max_backoff(Duration::from_millis(20))
+        .jitter(false)
+}
+
+pub fn client_with(server: &MockServer, policy: RetryPolicy) -> Client {
+    Client::builder()
+        .token(TOKEN)
+        .base_url(server.uri())
+        .timeout(Duration::from_secs(5))
+        .retry(policy)
+        .build()
+        .expect("client builds")
+}
+
+pub fn client(server: &MockServer) -> Client {
+    client_with(server, test_policy())
+}
+
+/// A request as a snapshot-friendly value: method, path, every header
+/// (the host's port replaced), and the body (JSON when it parses).
+pub fn request_shape(req: &Request) -> Value {
+    let mut headers = BTreeMap::new();
+    for (name, value) in req.headers.iter() {
+        let v = value.to_str().unwrap_or("<binary>").to_owned();
+        let v = if name.as_str() == "host" {
+            "127.0.0.1:[port]".to_owned()
+        } else {
+            v
+        };
+        headers.insert(name.as_str().to_owned(), v);
+    }
+    let body = serde_json::from_slice::<Value>(&req.body)
+        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&req.body).into_owned()));
+    json!({
+        "method": req.method.as_str(),
+        "path": req.url.path(),
+        "query": req.url.query(),
+        "headers": headers,
+        "body": body,
+    })
+}

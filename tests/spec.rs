@@ -1,0 +1,215 @@
+//! The spec is the single source of truth: it parses, every example in it
+//! validates against its schema, and the code generated from it is reviewed
+//! as a golden snapshot.
+
+use serde_json::{Value, json};
+
+fn spec() -> Value {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/openapi/webflow-assets.yaml"
+    ))
+    .unwrap();
+    serde_yaml::from_str(&text).expect("the spec is YAML")
+}
+
+/// OpenAPI 3.0 schema objects are not quite JSON Schema: `nullable: true`
+/// becomes a `null` alternative of the type.
+fn to_json_schema(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let mut out = serde_json::Map::new();
+            for (k, v) in map {
+                if k == "nullable" {
+                    continue;
+                }
+                out.insert(k.clone(), to_json_schema(v));
+            }
+            if map.get("nullable") == Some(&Value::Bool(true)) {
+                if let Some(Value::String(t)) = map.get("type") {
+                    out.insert("type".into(), json!([t, "null"]));
+                }
+            }
+            Value::Object(out)
+        }
+        Value::Array(items) => Value::Array(items.iter().map(to_json_schema).collect()),
+        other => other.clone(),
+    }
+}
+
+/// Validates `instance` against `schema`, resolving `#/components/...`.
+fn validate(spec: &Value, schema: &Value, instance: &Value, place: &str) {
+    let mut root = to_json_schema(schema);
+    if let Value::Object(map) = &mut root {
+        map.insert("components".into(), to_json_schema(&spec["components"]));
+    }
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&root)
+        .unwrap_or_else(|e| panic!("{place}: schema does not compile: {e}"));
+    let errors: Vec<String> = validator
+        .iter_errors(instance)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{place}: example does not match its schema:\n{}",
+        errors.join("\n")
+    );
+}
+
+/// Every example of the spec, with the schema it must satisfy.
+fn examples(spec: &Value) -> Vec<(String, Value, Value)> {
+    let mut out = Vec::new();
+    fn media(out: &mut Vec<(String, Value, Value)>, place: String, media: &Value) {
+        let schema = media["schema"].clone();
+        if let Some(example) = media.get("example") {
+            out.push((format!("{place} example"), schema.clone(), example.clone()));
+        }
+        if let Some(Value::Object(examples)) = media.get("examples") {
+            for (name, ex) in examples {
+                out.push((
+                    format!("{place} examples.{name}"),
+                    schema.clone(),
+                    ex["value"].clone(),
+                ));
+            }
+        }
+    }
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let at = format!("{method} {path}");
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                if let Some(ex) = p.get("example") {
+                    out.push((
+                        format!("{at} parameter {}", p["name"]),
+                        p["schema"].clone(),
+                        ex.clone(),
+                    ));
+                }
+            }
+            if let Some(Value::Object(content)) = op.pointer("/requestBody/content") {
+                for (mt, m) in content {
+                    media(&mut out, format!("{at} request {mt}"), m);
+                }
+            }
+            for (status, resp) in op["responses"].as_object().unwrap() {
+                if let Some(Value::Object(content)) = resp.get("content") {
+                    for (mt, m) in content {
+                        media(&mut out, format!("{at} {status} {mt}"), m);
+                    }
+                }
+            }
+        }
+    }
+    for (name, header) in spec["components"]["headers"].as_object().unwrap() {
+        out.push((
+            format!("header {name}"),
+            header["schema"].clone(),
+            header["example"].clone(),
+        ));
+    }
+    // Property-level examples of the component schemas.
+    for (name, schema) in spec["components"]["schemas"].as_object().unwrap() {
+        for (prop, prop_schema) in schema["properties"].as_object().into_iter().flatten() {
+            if let Some(ex) = prop_schema.get("example") {
+                out.push((
+                    format!("schema {name}.{prop}"),
+                    prop_schema.clone(),
+                    ex.clone(),
+                ));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn spec_is_openapi_3_0_with_one_operation() {
+    let spec = spec();
+    assert!(spec["openapi"].as_str().unwrap().starts_with("3.0."));
+    let op = &spec["paths"]["/sites/{site_id}/assets"]["post"];
+    assert_eq!(op["operationId"], "create_asset");
+    assert_eq!(spec["servers"][0]["url"], "https://api.webflow.com/v2");
+    let statuses: Vec<&String> = op["responses"].as_object().unwrap().keys().collect();
+    assert_eq!(statuses, ["200", "400", "401", "404", "429", "500"]);
+    assert_eq!(
+        op.pointer("/responses/429/headers")
+            .unwrap()
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect::<Vec<_>>(),
+        ["Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining"]
+    );
+    for status in ["400", "401", "404", "429", "500"] {
+        let schema = op
+            .pointer(&format!(
+                "/responses/{status}/content/application~1json/schema/$ref"
+            ))
+            .unwrap();
+        assert_eq!(schema, "#/components/schemas/WebflowErrorBody", "{status}");
+    }
+    let required = &spec["components"]["schemas"]["AssetUpload"]["required"];
+    assert_eq!(required, &json!(["id", "uploadUrl", "uploadDetails"]));
+}
+
+#[test]
+fn every_example_validates_against_its_schema() {
+    let spec = spec();
+    let all = examples(&spec);
+    assert!(all.len() >= 35, "only {} examples found", all.len());
+    for (place, schema, example) in &all {
+        validate(&spec, schema, example, place);
+    }
+}
+
+#[test]
+fn the_validator_catches_broken_examples() {
+    let spec = spec();
+    let schema = json!({"$ref": "#/components/schemas/AssetUpload"});
+    let mut broken = spec.pointer("/paths/~1sites~1{site_id}~1assets/post/responses/200/content/application~1json/examples/documented/value").unwrap().clone();
+    broken.as_object_mut().unwrap().remove("uploadUrl");
+    let result = std::panic::catch_unwind(|| validate(&spec, &schema, &broken, "broken"));
+    assert!(result.is_err(), "a missing uploadUrl must fail validation");
+    let bad_date =
+        json!({"id": "x", "uploadUrl": "u", "uploadDetails": {}, "createdOn": "yesterday"});
+    assert!(std::panic::catch_unwind(|| validate(&spec, &schema, &bad_date, "bad date")).is_err());
+    let request = json!({"$ref": "#/components/schemas/CreateAssetRequest"});
+    for bad in [
+        json!({"fileName": "noext", "fileHash": "3c7d87c9575702bc3b1e991f4d3c638e"}),
+        json!({"fileName": "a.png", "fileHash": "xyz"}),
+    ] {
+        assert!(
+            std::panic::catch_unwind(|| validate(&spec, &request, &bad, "bad request")).is_err(),
+            "{bad}"
+        );
+    }
+}
+
+#[test]
+fn documented_example_is_the_fixture() {
+    let spec = spec();
+    let example = spec.pointer("/paths/~1sites~1{site_id}~1assets/post/responses/200/content/application~1json/examples/documented/value").unwrap();
+    let fixture: Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/create_asset_200.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(example, &fixture);
+}
+
+/// The generated client, as a maintainer reviews it after editing the spec.
+#[test]
+fn generated_code_golden() {
+    let code = include_str!(concat!(env!("OUT_DIR"), "/codegen.rs"));
+    insta::assert_snapshot!("generated_client", code);
+}
+
+#[test]
+fn json_schemas_of_generated_types() {
+    insta::assert_json_snapshot!("json_schemas", webflow_assets::schema::all_schemas());
+}
