@@ -2,7 +2,7 @@
 #![warn(missing_docs)]
 
 mod client;
-mod config;
+pub(crate) mod config;
 mod error;
 pub mod generated;
 mod hash;
@@ -12,9 +12,9 @@ mod retry;
 pub mod schema;
 mod source;
 pub mod storage;
-mod upload;
+pub(crate) mod upload;
 mod upload_details;
-mod validate;
+pub(crate) mod validate;
 
 pub use client::Client;
 pub use config::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_USER_AGENT, TOKEN_ENV, Token};
@@ -30,3 +30,6 @@ pub use upload::{
 };
 pub use upload_details::UploadDetails;
 pub use validate::MAX_FILE_NAME_CHARS;
+
+#[cfg(feature = "sandbox")]
+pub mod sandbox;

@@ -1,0 +1,322 @@
+//! The sandbox's Webflow side: Create Asset Metadata as the spec describes
+//! it, and the hosted URLs that serve stored files back.
+
+use std::sync::atomic::Ordering;
+
+use chrono::Utc;
+use http_body_util::{BodyExt, Limited, StreamBody};
+use hyper::body::{Frame, Incoming};
+use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
+use hyper::{Method, Request, Response, StatusCode};
+use serde_json::{Value, json};
+
+use super::server::{Body, Shared, full};
+use super::{PostPolicy, SANDBOX_BUCKET};
+use crate::upload::{ACCEPTED_CONTENT_TYPES, guess_content_type};
+use crate::validate;
+
+const CACHE_CONTROL: &str = "max-age=31536000, must-revalidate";
+
+pub(crate) async fn route(shared: &Shared, req: Request<Incoming>) -> Response<Body> {
+    let path = req.uri().path().to_owned();
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    match (req.method(), segments.as_slice()) {
+        (&Method::POST, ["v2", "sites", site, "assets"]) => {
+            let site = (*site).to_owned();
+            create_asset(shared, &site, req).await
+        }
+        (_, ["v2", "sites", _, "assets"]) => webflow_error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "bad_request",
+            "The sandbox serves POST only on this path",
+            vec![],
+            None,
+        ),
+        (&Method::GET | &Method::HEAD, ["assets", rest @ ..]) if !rest.is_empty() => {
+            hosted(shared, rest).await
+        }
+        _ => webflow_error(
+            StatusCode::NOT_FOUND,
+            "route_not_found",
+            "The sandbox serves only POST /v2/sites/{site_id}/assets",
+            vec![],
+            None,
+        ),
+    }
+}
+
+/// A Webflow error body, with the rate-limit headers when there is a limit.
+pub(crate) fn webflow_error(
+    status: StatusCode,
+    code: &str,
+    message: &str,
+    details: Vec<Value>,
+    rate: Option<&super::faults::RateDecision>,
+) -> Response<Body> {
+    let body =
+        json!({"code": code, "message": message, "externalReference": null, "details": details});
+    json_response(status, &body, rate)
+}
+
+fn json_response(
+    status: StatusCode,
+    body: &Value,
+    rate: Option<&super::faults::RateDecision>,
+) -> Response<Body> {
+    let mut resp = Response::new(full(body.to_string()));
+    *resp.status_mut() = status;
+    let headers = resp.headers_mut();
+    headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    if let Some(rate) = rate {
+        if let Some(limit) = rate.limit {
+            headers.insert("x-ratelimit-limit", limit.into());
+            headers.insert("x-ratelimit-remaining", rate.remaining.into());
+        }
+    }
+    resp
+}
+
+fn detail(param: &str, description: &str) -> Value {
+    json!({"param": param, "description": description})
+}
+
+async fn create_asset(shared: &Shared, site: &str, req: Request<Incoming>) -> Response<Body> {
+    let refused = || shared.stats.refused.fetch_add(1, Ordering::Relaxed);
+    let expected = format!("Bearer {}", shared.config.token);
+    let authorized = req
+        .headers()
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        == Some(expected.as_str());
+    if !authorized {
+        refused();
+        return webflow_error(
+            StatusCode::UNAUTHORIZED,
+            "not_authorized",
+            "Request not authorized",
+            vec![],
+            None,
+        );
+    }
+    let rate = shared.limiter.check();
+    if !rate.allowed {
+        shared.stats.rate_limited.fetch_add(1, Ordering::Relaxed);
+        let mut resp = webflow_error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_requests",
+            "Too many requests",
+            vec![],
+            Some(&rate),
+        );
+        let secs = rate.retry_after.as_secs_f64().ceil().max(1.0) as u64;
+        resp.headers_mut().insert("retry-after", secs.into());
+        return resp;
+    }
+    let rate = Some(&rate);
+    if validate::object_id("site id", site).is_err() {
+        refused();
+        return webflow_error(
+            StatusCode::BAD_REQUEST,
+            "validation_error",
+            "Validation Error: Provided ID is invalid",
+            vec![detail("site_id", "site_id must be a valid ID")],
+            rate,
+        );
+    }
+    if site != shared.config.site_id {
+        refused();
+        return webflow_error(
+            StatusCode::NOT_FOUND,
+            "resource_not_found",
+            "Requested resource not found: The site cannot be found",
+            vec![],
+            rate,
+        );
+    }
+    let body = match Limited::new(req.into_body(), 64 * 1024).collect().await {
+        Ok(b) => b.to_bytes(),
+        Err(_) => {
+            refused();
+            return webflow_error(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                "Bad Request: Request body is too large or was cut",
+                vec![],
+                rate,
+            );
+        }
+    };
+    let Ok(Value::Object(fields)) = serde_json::from_slice::<Value>(&body) else {
+        refused();
+        return webflow_error(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            "Bad Request: Request is malformed",
+            vec![],
+            rate,
+        );
+    };
+
+    let mut details = Vec::new();
+    let file_name = fields
+        .get("fileName")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    match fields.get("fileName") {
+        Some(Value::String(_)) => {
+            if let Err(e) = validate::file_name(&file_name) {
+                details.push(detail("fileName", &e.to_string()));
+            }
+        }
+        _ => details.push(detail(
+            "fileName",
+            "fileName is required and must be a string",
+        )),
+    }
+    match fields.get("fileHash") {
+        Some(Value::String(h)) if validate::md5_hex(h).is_ok() => {}
+        Some(_) => details.push(detail(
+            "fileHash",
+            "fileHash must be an MD5 hash (32 hexadecimal characters)",
+        )),
+        None => details.push(detail("fileHash", "fileHash is required")),
+    }
+    let parent_folder = match fields.get("parentFolder") {
+        None => None,
+        Some(Value::String(f)) if validate::object_id("folder", f).is_ok() => Some(f.clone()),
+        Some(_) => {
+            details.push(detail(
+                "parentFolder",
+                "parentFolder must be a valid ID; omit it for the root folder",
+            ));
+            None
+        }
+    };
+    let content_type =
+        guess_content_type(&file_name).filter(|ct| ACCEPTED_CONTENT_TYPES.contains(&ct.as_str()));
+    if details.is_empty() && content_type.is_none() {
+        details.push(detail("fileName", "the file type is not supported"));
+    }
+    let Some(content_type) = content_type.filter(|_| details.is_empty()) else {
+        refused();
+        return webflow_error(
+            StatusCode::BAD_REQUEST,
+            "validation_error",
+            "Validation Error: Invalid request body",
+            details,
+            rate,
+        );
+    };
+
+    let id = shared.dice.hex(12);
+    let key = format!("{site}/{id}_{file_name}");
+    let max = if content_type.starts_with("image/") {
+        shared.config.limits.image_bytes
+    } else {
+        shared.config.limits.document_bytes
+    };
+    let now = Utc::now();
+    let ttl = chrono::Duration::from_std(shared.config.policy_ttl)
+        .unwrap_or(chrono::Duration::minutes(10));
+    let form = shared.signer.sign(
+        &PostPolicy {
+            bucket: SANDBOX_BUCKET.to_owned(),
+            key: key.clone(),
+            content_type: content_type.clone(),
+            cache_control: CACHE_CONTROL.to_owned(),
+            content_length_range: (1, max),
+            expires: now + ttl,
+        },
+        now,
+    );
+    let upload_url = format!("http://{}/{SANDBOX_BUCKET}", shared.storage_addr);
+    let hosted_url = hosted_url(shared, site, &format!("{id}_{file_name}"));
+    let stamp = now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let mut body = json!({
+        "uploadDetails": form,
+        "contentType": content_type,
+        "id": id,
+        "uploadUrl": upload_url,
+        "assetUrl": format!("{upload_url}/{key}"),
+        "hostedUrl": hosted_url,
+        "originalFileName": file_name,
+        "createdOn": stamp,
+        "lastUpdated": stamp,
+    });
+    if let Some(folder) = parent_folder {
+        body["parentFolder"] = folder.into();
+    }
+    shared.stats.created.fetch_add(1, Ordering::Relaxed);
+    json_response(StatusCode::OK, &body, rate)
+}
+
+fn hosted_url(shared: &Shared, site: &str, name: &str) -> String {
+    let mut url = url::Url::parse(&format!("http://{}/", shared.api_addr))
+        .expect("a socket address makes a URL");
+    url.path_segments_mut()
+        .expect("http URLs have paths")
+        .extend(["assets", site, name]);
+    url.to_string()
+}
+
+/// Serves a stored file, streamed from disk.
+async fn hosted(shared: &Shared, rest: &[&str]) -> Response<Body> {
+    let mut path = shared.root.join(SANDBOX_BUCKET);
+    for segment in rest {
+        let decoded = percent_decode(segment);
+        if decoded.is_empty() || decoded == "." || decoded == ".." || decoded.contains(['/', '\\'])
+        {
+            return webflow_error(
+                StatusCode::NOT_FOUND,
+                "resource_not_found",
+                "No such asset",
+                vec![],
+                None,
+            );
+        }
+        path.push(decoded);
+    }
+    let file = match tokio::fs::File::open(&path).await {
+        Ok(f) => f,
+        Err(_) => {
+            return webflow_error(
+                StatusCode::NOT_FOUND,
+                "resource_not_found",
+                "No such asset",
+                vec![],
+                None,
+            );
+        }
+    };
+    let len = file.metadata().await.map(|m| m.len()).unwrap_or(0);
+    let name = rest.last().map(|s| percent_decode(s)).unwrap_or_default();
+    let content_type =
+        guess_content_type(&name).unwrap_or_else(|| "application/octet-stream".to_owned());
+    let stream = futures::StreamExt::map(
+        tokio_util::io::ReaderStream::with_capacity(file, 256 * 1024),
+        |chunk| {
+            chunk
+                .map(Frame::data)
+                .map_err(|e| -> super::server::BoxError { Box::new(e) })
+        },
+    );
+    let mut resp = Response::new(BodyExt::boxed(StreamBody::new(stream)));
+    let headers = resp.headers_mut();
+    headers.insert(CONTENT_LENGTH, len.into());
+    if let Ok(v) = HeaderValue::from_str(&content_type) {
+        headers.insert(CONTENT_TYPE, v);
+    }
+    headers.insert("cache-control", HeaderValue::from_static(CACHE_CONTROL));
+    resp
+}
+
+fn percent_decode(s: &str) -> String {
+    url::form_urlencoded::parse(format!("x={}", s.replace('+', "%2B")).as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
+}
