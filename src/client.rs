@@ -37,6 +37,8 @@ pub(crate) struct Shared {
     /// For S3: no default headers, so the token can never reach it.
     pub(crate) storage: reqwest::Client,
     pub(crate) config: ClientBuilder,
+    /// Shared by all clones: see `rate_gate`.
+    pub(crate) gate: crate::rate_gate::RateGate,
 }
 
 impl fmt::Debug for Client {
@@ -90,6 +92,7 @@ impl Client {
                 api,
                 storage,
                 config,
+                gate: Default::default(),
             }),
         })
     }
@@ -135,11 +138,14 @@ impl Client {
                     status = tracing::field::Empty,
                 );
                 async move {
+                    let probe = self.shared.gate.admit().await;
                     let (result, meta) =
                         hooks::capture(self.shared.api.create_asset(site, request)).await;
                     if let Some(meta) = &meta {
                         tracing::Span::current().record("status", meta.status.as_u16());
+                        self.shared.gate.observe(meta);
                     }
+                    drop(probe);
                     let result = match result {
                         Ok(value) => Ok(value.into_inner()),
                         Err(e) => Err(self.map_error(e, meta).await),

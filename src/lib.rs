@@ -7,6 +7,7 @@ mod error;
 pub mod generated;
 mod hash;
 mod hooks;
+mod rate_gate;
 mod request;
 mod retry;
 pub mod schema;

@@ -1,1 +1,7 @@
-fn main() {}
+//! `webflow-assets`: upload files to a Webflow site from a terminal.
+
+mod cli;
+
+fn main() -> std::process::ExitCode {
+    cli::main()
+}

@@ -86,6 +86,7 @@ pub struct UploadOptions {
     progress: Option<Progress>,
     limits: Limits,
     any_content_type: bool,
+    digest: Option<FileDigest>,
 }
 
 impl UploadOptions {
@@ -129,6 +130,14 @@ impl UploadOptions {
     /// Called with (bytes sent, total) while the file goes to S3.
     pub fn on_progress(mut self, f: impl Fn(u64, u64) + Send + Sync + 'static) -> Self {
         self.progress = Some(Progress::new(f));
+        self
+    }
+
+    /// The file's MD5 and size, when the caller already hashed it (to decide
+    /// whether to upload at all, say): the upload then reads the file once.
+    /// The size is still checked against the file.
+    pub fn digest(mut self, digest: FileDigest) -> Self {
+        self.digest = Some(digest);
         self
     }
 
@@ -278,7 +287,13 @@ impl Client {
         let size = source.check().await?;
         let plan = plan(&source, size, &options)?;
 
-        let digest = hash_source(&source).await?;
+        let digest = match options.digest.clone() {
+            Some(d) => {
+                validate::md5_hex(&d.md5)?;
+                d
+            }
+            None => hash_source(&source).await?,
+        };
         if digest.size != plan.size {
             return Err(Error::invalid(
                 format!(

@@ -86,7 +86,8 @@ impl Dice {
 /// A sliding one-minute window of request times, shared by every caller of
 /// the sandbox (Webflow limits per token; the sandbox has one token).
 pub(crate) struct RateLimiter {
-    per_minute: Option<u32>,
+    per_window: Option<u32>,
+    length: Duration,
     window: Mutex<VecDeque<Instant>>,
 }
 
@@ -99,15 +100,16 @@ pub(crate) struct RateDecision {
 }
 
 impl RateLimiter {
-    pub fn new(per_minute: Option<u32>) -> Self {
+    pub fn new(per_window: Option<u32>, length: Duration) -> Self {
         Self {
-            per_minute,
+            per_window,
+            length,
             window: Mutex::new(VecDeque::new()),
         }
     }
 
     pub fn check(&self) -> RateDecision {
-        let Some(limit) = self.per_minute else {
+        let Some(limit) = self.per_window else {
             return RateDecision {
                 allowed: true,
                 limit: None,
@@ -116,7 +118,7 @@ impl RateLimiter {
             };
         };
         let now = Instant::now();
-        let minute = Duration::from_secs(60);
+        let minute = self.length;
         let mut window = self.window.lock().unwrap_or_else(|p| p.into_inner());
         while window
             .front()
@@ -149,7 +151,7 @@ mod tests {
 
     #[test]
     fn limiter_counts_down_then_refuses() {
-        let l = RateLimiter::new(Some(2));
+        let l = RateLimiter::new(Some(2), Duration::from_secs(60));
         let a = l.check();
         assert!(a.allowed && a.remaining == 1);
         assert!(l.check().allowed);
@@ -158,7 +160,11 @@ mod tests {
         assert!(
             c.retry_after > Duration::from_secs(58) && c.retry_after <= Duration::from_secs(60)
         );
-        assert!(RateLimiter::new(None).check().allowed);
+        assert!(
+            RateLimiter::new(None, Duration::from_secs(60))
+                .check()
+                .allowed
+        );
     }
 
     #[test]

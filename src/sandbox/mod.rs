@@ -55,8 +55,12 @@ pub struct SandboxConfig {
     pub storage_addr: SocketAddr,
     /// Storage directory; a temporary one, removed at shutdown, by default.
     pub storage_dir: Option<PathBuf>,
-    /// Requests per minute before 429 (default: no limit).
-    pub rate_limit_per_minute: Option<u32>,
+    /// Create Asset Metadata calls allowed per window before 429 (default:
+    /// no limit).
+    pub rate_limit: Option<u32>,
+    /// The rate-limit window: a minute, as Webflow's, by default; shorter in
+    /// tests so that a 429's `Retry-After` is a second, not a minute.
+    pub rate_limit_window: Duration,
     /// Failures and latency of the API.
     pub api_faults: Faults,
     /// Failures and latency of S3.
@@ -78,7 +82,8 @@ impl Default for SandboxConfig {
             api_addr: loopback,
             storage_addr: loopback,
             storage_dir: None,
-            rate_limit_per_minute: None,
+            rate_limit: None,
+            rate_limit_window: Duration::from_secs(60),
             api_faults: Faults::default(),
             storage_faults: Faults::default(),
             limits: Limits::default(),

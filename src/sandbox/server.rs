@@ -68,7 +68,7 @@ impl Shared {
         builder.set_auth(SimpleAuth::from_single(ACCESS_KEY, SECRET_KEY));
         Ok(Self {
             dice: Dice::new(config.seed),
-            limiter: RateLimiter::new(config.rate_limit_per_minute),
+            limiter: RateLimiter::new(config.rate_limit, config.rate_limit_window),
             signer: PolicySigner::new(ACCESS_KEY, SECRET_KEY, REGION),
             s3: builder.build(),
             api_count: Counter::default(),

@@ -1,0 +1,88 @@
+//! The command-line tool: argument parsing and the commands.
+
+mod args;
+mod files;
+mod manifest;
+mod progress;
+mod sandbox_cmd;
+mod upload_cmd;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+pub(crate) use args::{Cli, Command};
+
+/// Exit codes: 0 all succeeded, 1 some failed, 2 usage errors.
+pub(crate) const EXIT_OK: u8 = 0;
+pub(crate) const EXIT_FAILED: u8 = 1;
+pub(crate) const EXIT_USAGE: u8 = 2;
+
+/// A usage error: one line naming the problem and the fix; exit code 2.
+#[derive(Debug)]
+pub(crate) struct Usage(pub String);
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing(cli.log.as_deref());
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(EXIT_FAILED);
+        }
+    };
+    let code = runtime.block_on(async move {
+        match cli.command {
+            Command::Upload(args) => upload_cmd::run(args).await,
+            Command::Hash(args) => hash(args.files).await,
+            Command::Schema => {
+                let schema = webflow_assets::schema::all_schemas();
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&schema).unwrap_or_default()
+                );
+                Ok(EXIT_OK)
+            }
+            Command::Sandbox(args) => sandbox_cmd::run(args).await,
+        }
+    });
+    match code {
+        Ok(code) => ExitCode::from(code),
+        Err(Usage(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+fn init_tracing(filter: Option<&str>) {
+    use tracing_subscriber::EnvFilter;
+    let filter = filter
+        .map(EnvFilter::new)
+        .or_else(|| EnvFilter::try_from_default_env().ok())
+        .unwrap_or_else(|| EnvFilter::new("error"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+/// `hash`: the MD5 of each file as Webflow expects `fileHash`, in
+/// `md5sum`'s format.
+async fn hash(files: Vec<std::path::PathBuf>) -> Result<u8, Usage> {
+    let mut code = EXIT_OK;
+    for file in files {
+        match webflow_assets::hash_file(&file).await {
+            Ok(d) => println!("{}  {}", d.md5, file.display()),
+            Err(e) => {
+                eprintln!("error: {}: {e}", file.display());
+                code = EXIT_FAILED;
+            }
+        }
+    }
+    Ok(code)
+}

@@ -1,0 +1,366 @@
+//! `webflow-assets upload`: a batch of files, concurrently, within the
+//! site's rate limit, resumable through a manifest.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use futures::StreamExt;
+use serde_json::json;
+use webflow_assets::sandbox::{Sandbox, SandboxConfig};
+use webflow_assets::{Client, Limits, RetryPolicy, UploadOptions, UploadSource, UploadedAsset};
+
+use super::args::UploadArgs;
+use super::manifest::{self, Manifest, Record};
+use super::progress::Bars;
+use super::{EXIT_FAILED, EXIT_OK, Usage, files};
+
+/// What became of one file.
+enum Outcome {
+    Uploaded(Box<UploadedAsset>),
+    Skipped,
+    Cancelled,
+    Failed(String),
+}
+
+struct Job {
+    client: Client,
+    site: String,
+    folder: Option<String>,
+    limits: Limits,
+    manifest: Option<Manifest>,
+    verify: bool,
+    cancelled: AtomicBool,
+    bars: Bars,
+    json: bool,
+    quiet: bool,
+}
+
+pub(crate) async fn run(args: UploadArgs) -> Result<u8, Usage> {
+    let files = files::collect(&args.paths, &args.include)?;
+    if let Some(folder) = &args.folder {
+        check_id("--folder", folder)?;
+    }
+    let limits = if args.no_size_limits {
+        Limits::unlimited()
+    } else {
+        Limits::default()
+    };
+    // Batches wait out rate limits rather than fail: a 429's Retry-After is
+    // often a minute.
+    let mut policy = RetryPolicy::default()
+        .max_attempts(10)
+        .max_total_wait(Duration::from_secs(600));
+    if args.retry_unsafe {
+        policy = policy.retry_unsafe(true);
+    }
+
+    let mut sandbox = None;
+    let (client, site) = if args.sandbox {
+        let config = SandboxConfig {
+            limits,
+            ..SandboxConfig::default()
+        };
+        let s = Sandbox::start(config)
+            .await
+            .map_err(|e| Usage(format!("the sandbox did not start: {e}")))?;
+        let client = s
+            .client_builder()
+            .retry(policy)
+            .build()
+            .map_err(|e| Usage(e.to_string()))?;
+        let site = s.site_id().to_owned();
+        if !args.quiet && !args.json {
+            eprintln!(
+                "sandbox: Webflow API at {}, S3 at {}",
+                s.base_url(),
+                s.storage_url()
+            );
+        }
+        sandbox = Some(s);
+        (client, site)
+    } else {
+        let Some(site) = args.site.clone() else {
+            return Err(Usage("no site given: pass --site <SITE_ID> (or set WEBFLOW_SITE_ID), or use --sandbox to try without an account".to_owned()));
+        };
+        check_id("--site", &site)?;
+        let mut builder = Client::builder().retry(policy);
+        match &args.token {
+            Some(token) => builder = builder.token(token),
+            None => return Err(Usage("no token given: set WEBFLOW_TOKEN or pass --token (a site token with the assets:write scope)".to_owned())),
+        }
+        if let Some(url) = &args.base_url {
+            builder = builder.base_url(url);
+        }
+        (builder.build().map_err(|e| Usage(e.to_string()))?, site)
+    };
+
+    let manifest_path = match (&args.manifest, args.no_manifest, args.sandbox) {
+        (_, true, _) => None,
+        (Some(p), false, _) => Some(p.clone()),
+        // A sandbox is new each run: there is nothing to resume.
+        (None, false, true) => None,
+        (None, false, false) => Some(PathBuf::from(".webflow-assets.jsonl")),
+    };
+    let manifest = match manifest_path {
+        Some(p) => Some(Manifest::open(&p).map_err(Usage)?),
+        None => None,
+    };
+
+    let total: u64 = files
+        .iter()
+        .map(|f| std::fs::metadata(f).map(|m| m.len()).unwrap_or(0))
+        .sum();
+    let job = Arc::new(Job {
+        client,
+        site,
+        folder: args.folder.clone(),
+        limits,
+        manifest,
+        verify: args.verify || args.sandbox,
+        cancelled: AtomicBool::new(false),
+        bars: Bars::new(total, files.len(), args.quiet || args.json),
+        json: args.json,
+        quiet: args.quiet,
+    });
+
+    // First Ctrl-C: start no new file, let those in flight finish and be
+    // recorded. Second: stop now (the manifest already holds every finished file).
+    let watcher = job.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            watcher.cancelled.store(true, Ordering::SeqCst);
+            eprintln!("\ninterrupted: finishing the uploads in flight (Ctrl-C again to stop now)");
+            if tokio::signal::ctrl_c().await.is_ok() {
+                std::process::exit(130);
+            }
+        }
+    });
+
+    let count = files.len();
+    let outcomes: Vec<(PathBuf, Outcome)> = futures::stream::iter(files)
+        .map(|file| {
+            let job = job.clone();
+            async move {
+                let outcome = upload_one(&job, &file).await;
+                report(&job, &file, &outcome);
+                (file, outcome)
+            }
+        })
+        .buffer_unordered(args.concurrency as usize)
+        .collect()
+        .await;
+    job.bars.finish();
+
+    let uploaded = outcomes
+        .iter()
+        .filter(|(_, o)| matches!(o, Outcome::Uploaded(_)))
+        .count();
+    let skipped = outcomes
+        .iter()
+        .filter(|(_, o)| matches!(o, Outcome::Skipped))
+        .count();
+    let cancelled = outcomes
+        .iter()
+        .filter(|(_, o)| matches!(o, Outcome::Cancelled))
+        .count();
+    let failed: Vec<&(PathBuf, Outcome)> = outcomes
+        .iter()
+        .filter(|(_, o)| matches!(o, Outcome::Failed(_)))
+        .collect();
+    if !args.quiet && !args.json {
+        let mut summary = format!("{uploaded} of {count} uploaded");
+        if skipped > 0 {
+            summary.push_str(&format!(", {skipped} already uploaded (skipped)"));
+        }
+        if cancelled > 0 {
+            summary.push_str(&format!(
+                ", {cancelled} not started (interrupted; run again to resume)"
+            ));
+        }
+        if !failed.is_empty() {
+            summary.push_str(&format!(", {} failed", failed.len()));
+        }
+        if let Some(m) = &job.manifest {
+            summary.push_str(&format!("; manifest {}", m.path().display()));
+        }
+        eprintln!("{summary}");
+    }
+    if !failed.is_empty() && !args.json {
+        eprintln!("failed:");
+        for (path, outcome) in &failed {
+            if let Outcome::Failed(message) = outcome {
+                eprintln!("  {}: {message}", path.display());
+            }
+        }
+    }
+    if let Some(s) = sandbox {
+        s.shutdown().await;
+    }
+    let interrupted = job.cancelled.load(Ordering::SeqCst);
+    Ok(if failed.is_empty() && !interrupted {
+        EXIT_OK
+    } else if interrupted && failed.is_empty() {
+        130
+    } else {
+        EXIT_FAILED
+    })
+}
+
+fn check_id(flag: &str, id: &str) -> Result<(), Usage> {
+    if id.len() == 24 && id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(())
+    } else {
+        Err(Usage(format!(
+            "{flag} {id:?} is not a Webflow id (24 hexadecimal characters); copy it from the site's settings"
+        )))
+    }
+}
+
+async fn upload_one(job: &Job, file: &Path) -> Outcome {
+    if job.cancelled.load(Ordering::SeqCst) {
+        return Outcome::Cancelled;
+    }
+    let digest = match webflow_assets::hash_file(file).await {
+        Ok(d) => d,
+        Err(e) => return Outcome::Failed(e.to_string()),
+    };
+    let key = manifest::key(file);
+    if job
+        .manifest
+        .as_ref()
+        .is_some_and(|m| m.contains(&job.site, &key, &digest.md5))
+    {
+        job.bars.overall().inc(digest.size);
+        return Outcome::Skipped;
+    }
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let bar = job.bars.file(&name, digest.size);
+    let overall = job.bars.overall().clone();
+    let file_bar = bar.clone();
+    let last = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let mut options = UploadOptions::new()
+        .limits(job.limits)
+        .digest(digest.clone())
+        .on_progress(move |sent, _total| {
+            // A retried upload restarts from zero; the overall bar only moves forward.
+            let before = last.swap(sent, Ordering::Relaxed);
+            if sent > before {
+                overall.inc(sent - before);
+            }
+            file_bar.set_position(sent);
+        });
+    if let Some(folder) = &job.folder {
+        options = options.parent_folder(folder);
+    }
+    let result = job
+        .client
+        .upload(&job.site, UploadSource::path(file), options)
+        .await;
+    bar.finish_and_clear();
+    let asset = match result {
+        Ok(a) => a,
+        Err(e) => return Outcome::Failed(e.to_string()),
+    };
+    if job.verify {
+        if let Err(message) = verify(&asset).await {
+            return Outcome::Failed(message);
+        }
+    }
+    if let Some(m) = &job.manifest {
+        let record = Record {
+            site: job.site.clone(),
+            path: key,
+            md5: asset.md5.clone(),
+            size: asset.size,
+            id: asset.id.clone(),
+            hosted_url: asset.hosted_url.clone(),
+            uploaded_at: chrono::Utc::now().to_rfc3339(),
+        };
+        if let Err(e) = m.append(&record) {
+            return Outcome::Failed(format!("uploaded as {} but {e}", asset.id));
+        }
+    }
+    Outcome::Uploaded(Box::new(asset))
+}
+
+/// Downloads the hosted file and compares its MD5 with the one sent.
+async fn verify(asset: &UploadedAsset) -> Result<(), String> {
+    use md5::Digest;
+    let Some(url) = &asset.hosted_url else {
+        return Err("uploaded, but Webflow gave no hosted URL to verify it by".to_owned());
+    };
+    let mut response = reqwest::get(url)
+        .await
+        .and_then(|r| r.error_for_status())
+        .map_err(|e| {
+            format!(
+                "uploaded as {}, but downloading {url} to verify it failed: {e}",
+                asset.id
+            )
+        })?;
+    let mut hasher = md5::Md5::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| format!("verifying {url}: {e}"))?
+    {
+        hasher.update(&chunk);
+    }
+    let got = hex::encode(hasher.finalize());
+    if got != asset.md5 {
+        return Err(format!(
+            "uploaded as {}, but {url} serves different bytes (md5 {got}, sent {})",
+            asset.id, asset.md5
+        ));
+    }
+    Ok(())
+}
+
+fn report(job: &Job, file: &Path, outcome: &Outcome) {
+    let shown = file.display().to_string();
+    if job.json {
+        let line = match outcome {
+            Outcome::Uploaded(a) => json!({
+                "path": shown, "status": "uploaded", "id": a.id, "hostedUrl": a.hosted_url,
+                "md5": a.md5, "size": a.size, "contentType": a.content_type,
+            }),
+            Outcome::Skipped => {
+                json!({"path": shown, "status": "skipped", "reason": "already uploaded (manifest)"})
+            }
+            Outcome::Cancelled => json!({"path": shown, "status": "cancelled"}),
+            Outcome::Failed(e) => json!({"path": shown, "status": "failed", "error": e}),
+        };
+        println!("{line}");
+        return;
+    }
+    match outcome {
+        Outcome::Uploaded(a) => {
+            if !job.quiet {
+                let url = a.hosted_url.as_deref().unwrap_or("(no hosted URL)");
+                let verified = if job.verify {
+                    ", verified: the hosted bytes match"
+                } else {
+                    ""
+                };
+                job.bars.println(&format!(
+                    "uploaded {shown} -> {url} (md5 {}, {} bytes{verified})",
+                    a.md5, a.size
+                ));
+            }
+            job.bars.overall().set_message("");
+        }
+        Outcome::Skipped => {
+            if !job.quiet {
+                job.bars
+                    .println(&format!("skipped {shown}: already uploaded (manifest)"));
+            }
+        }
+        Outcome::Cancelled => {}
+        Outcome::Failed(e) => job.bars.eprintln(&format!("error: {shown}: {e}")),
+    }
+}
