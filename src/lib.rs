@@ -1,5 +1,9 @@
 #![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
+// `Error` carries the whole Webflow error (body, headers, rate limit) so that
+// callers can act on it; it is a few hundred bytes, on a path that has just
+// waited on the network. Boxing it would cost every caller a deref for nothing.
+#![allow(clippy::result_large_err)]
 
 mod client;
 pub(crate) mod config;

@@ -1,5 +1,7 @@
 //! `webflow-assets`: upload files to a Webflow site from a terminal.
 
+#![allow(clippy::result_large_err)]
+
 mod cli;
 
 fn main() -> std::process::ExitCode {

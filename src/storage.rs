@@ -1,7 +1,7 @@
 //! The second half of an upload: the file goes to S3 as a presigned POST.
 //!
 //! Usable on its own by anyone who holds an `uploadUrl` and `uploadDetails`:
-//! see [`post_presigned`].
+//! see [`Client::post_presigned`](crate::Client::post_presigned).
 
 use std::fmt;
 
@@ -294,7 +294,7 @@ pub fn verify_etag(stored: &StoredObject, md5_hex: &str) -> Result<(), StorageEr
 /// Posts a file to an S3 presigned POST form: every `fields` entry in order,
 /// then the `file` part, with `Content-Length` set and no `Authorization`.
 ///
-/// One attempt; [`crate::Client::post_to_storage`] adds retries and the ETag check.
+/// One attempt; [`crate::Client::post_presigned`] adds retries and the ETag check.
 pub(crate) async fn post_once(
     http: &reqwest::Client,
     upload_url: &str,

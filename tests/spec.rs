@@ -25,10 +25,10 @@ fn to_json_schema(value: &Value) -> Value {
                 }
                 out.insert(k.clone(), to_json_schema(v));
             }
-            if map.get("nullable") == Some(&Value::Bool(true)) {
-                if let Some(Value::String(t)) = map.get("type") {
-                    out.insert("type".into(), json!([t, "null"]));
-                }
+            if map.get("nullable") == Some(&Value::Bool(true))
+                && let Some(Value::String(t)) = map.get("type")
+            {
+                out.insert("type".into(), json!([t, "null"]));
             }
             Value::Object(out)
         }

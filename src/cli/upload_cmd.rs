@@ -266,10 +266,10 @@ async fn upload_one(job: &Job, file: &Path) -> Outcome {
         Ok(a) => a,
         Err(e) => return Outcome::Failed(e.to_string()),
     };
-    if job.verify {
-        if let Err(message) = verify(&asset).await {
-            return Outcome::Failed(message);
-        }
+    if job.verify
+        && let Err(message) = verify(&asset).await
+    {
+        return Outcome::Failed(message);
     }
     if let Some(m) = &job.manifest {
         let record = Record {

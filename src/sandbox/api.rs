@@ -70,11 +70,11 @@ fn json_response(
         CONTENT_TYPE,
         HeaderValue::from_static("application/json; charset=utf-8"),
     );
-    if let Some(rate) = rate {
-        if let Some(limit) = rate.limit {
-            headers.insert("x-ratelimit-limit", limit.into());
-            headers.insert("x-ratelimit-remaining", rate.remaining.into());
-        }
+    if let Some(rate) = rate
+        && let Some(limit) = rate.limit
+    {
+        headers.insert("x-ratelimit-limit", limit.into());
+        headers.insert("x-ratelimit-remaining", rate.remaining.into());
     }
     resp
 }
