@@ -53,10 +53,15 @@ pub fn hash_file_blocking(path: &Path) -> Result<FileDigest, Error> {
     hash_read(file).map_err(io)
 }
 
-/// Hashes anything readable, in chunks.
-pub fn hash_read(mut reader: impl Read) -> std::io::Result<FileDigest> {
+/// Hashes anything readable, in chunks of [`HASH_BUFFER`].
+pub fn hash_read(reader: impl Read) -> std::io::Result<FileDigest> {
+    hash_read_with_buffer(reader, HASH_BUFFER)
+}
+
+/// [`hash_read`] with a chosen buffer size (for benchmarks and tuning).
+pub fn hash_read_with_buffer(mut reader: impl Read, buffer: usize) -> std::io::Result<FileDigest> {
     let mut hasher = Md5::new();
-    let mut buf = vec![0u8; HASH_BUFFER];
+    let mut buf = vec![0u8; buffer.max(1)];
     let mut size = 0u64;
     loop {
         let n = match reader.read(&mut buf) {

@@ -26,7 +26,8 @@ pub use config::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_USER_AGENT, TOKEN_ENV,
 pub use error::{ApiError, Error, RateLimit};
 pub use generated::types;
 pub use hash::{
-    FileDigest, HASH_BUFFER, hash_file, hash_file_blocking, hash_read, hash_source, md5_hex,
+    FileDigest, HASH_BUFFER, hash_file, hash_file_blocking, hash_read, hash_read_with_buffer,
+    hash_source, md5_hex,
 };
 pub use retry::{RetryPolicy, retry_after};
 pub use source::{CHUNK_SIZE, Progress, UploadSource};

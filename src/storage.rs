@@ -296,7 +296,7 @@ pub fn verify_etag(stored: &StoredObject, md5_hex: &str) -> Result<(), StorageEr
 ///
 /// One attempt; [`crate::Client::post_presigned`] adds retries and the ETag check.
 pub(crate) async fn post_once(
-    http: &reqwest::Client,
+    (http, timeout): (&reqwest::Client, std::time::Duration),
     upload_url: &str,
     fields: &UploadDetails,
     source: &UploadSource,
@@ -326,13 +326,13 @@ pub(crate) async fn post_once(
         .multipart(form)
         .send()
         .await
-        .map_err(|e| Error::from_reqwest(WHAT, &e, std::time::Duration::ZERO))?;
+        .map_err(|e| Error::from_reqwest(WHAT, &e, timeout))?;
     let status = response.status();
     let headers = response.headers().clone();
     let body = response
         .bytes()
         .await
-        .map_err(|e| Error::from_reqwest(WHAT, &e, std::time::Duration::ZERO))?;
+        .map_err(|e| Error::from_reqwest(WHAT, &e, timeout))?;
     if status.is_success() {
         Ok(parse_success(status, &headers, &body, fields)?)
     } else {

@@ -396,7 +396,7 @@ impl Client {
                 tracing::Instrument::instrument(
                     async move {
                         storage::post_once(
-                            http,
+                            (http, self.shared.config.upload_timeout),
                             upload_url,
                             fields,
                             source,

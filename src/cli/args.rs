@@ -129,6 +129,9 @@ pub(crate) struct SandboxArgs {
     /// Latency added to every API request, in milliseconds.
     #[arg(long, default_value_t = 0)]
     pub latency_ms: u64,
+    /// Latency added to every S3 request, in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    pub storage_latency_ms: u64,
     /// Share (0-1) of API requests answered with 500.
     #[arg(long, default_value_t = 0.0)]
     pub error_rate: f64,

@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use webflow_assets::Limits;
-use webflow_assets::sandbox::{Faults, Sandbox, SandboxConfig};
+use webflow_assets::sandbox::{Faults, Sandbox, SandboxConfig, Stats};
 
 use super::args::SandboxArgs;
 use super::{EXIT_OK, Usage};
@@ -32,6 +32,10 @@ pub(crate) async fn run(args: SandboxArgs) -> Result<u8, Usage> {
             latency: Duration::from_millis(args.latency_ms),
             ..Faults::default()
         },
+        storage_faults: Faults {
+            latency: Duration::from_millis(args.storage_latency_ms),
+            ..Faults::default()
+        },
         limits: if args.no_size_limits {
             Limits::unlimited()
         } else {
@@ -56,6 +60,19 @@ pub(crate) async fn run(args: SandboxArgs) -> Result<u8, Usage> {
         sandbox.site_id()
     );
     let _ = tokio::signal::ctrl_c().await;
+    let stats = sandbox.stats();
+    // On stdout, for scripts (benches/compare.sh counts duplicates with it).
+    println!(
+        "{}",
+        serde_json::json!({
+            "created": Stats::get(&stats.created),
+            "rate_limited": Stats::get(&stats.rate_limited),
+            "refused": Stats::get(&stats.refused),
+            "injected_errors": Stats::get(&stats.injected_errors),
+            "injected_drops": Stats::get(&stats.injected_drops),
+            "storage_requests": Stats::get(&stats.storage_requests),
+        })
+    );
     sandbox.shutdown().await;
     eprintln!("sandbox stopped");
     Ok(EXIT_OK)
