@@ -35,9 +35,6 @@ log "installing the Node SDK (npm)"
 log "building (release)"
 cargo build --release --features cli --ignore-rust-version 2>/dev/null
 cp target/release/webflow-assets "$OUT/webflow-assets"
-cargo build --release --features cli,asm-md5 --ignore-rust-version 2>/dev/null
-cp target/release/webflow-assets "$OUT/webflow-assets-asm"
-cargo build --release --features cli --ignore-rust-version 2>/dev/null
 BIN=$OUT/webflow-assets
 cargo bench --bench create_calls --ignore-rust-version --no-run 2>/dev/null
 CALLS=$(ls -t target/release/deps/create_calls-* | grep -v '\.d$' | head -1)
@@ -49,8 +46,7 @@ DATA=$OUT/data-256m.bin
 cat "$DATA" > /dev/null
 hyperfine --warmup 2 --runs 10 --export-json "$OUT/md5.json" \
   -n md5sum "md5sum $DATA" \
-  -n webflow-assets "$BIN hash $DATA" \
-  -n webflow-assets-asm "$OUT/webflow-assets-asm hash $DATA" >/dev/null
+  -n webflow-assets "$BIN hash $DATA" >/dev/null
 cargo bench --bench hash --ignore-rust-version 2>/dev/null > "$OUT/hash-buffers.txt"
 
 # --- 2. memory ---------------------------------------------------------------
@@ -72,13 +68,24 @@ start_sandbox() { # args... ; sets SB_PID SB_URL SB_TOKEN SB_SITE
   local log=$OUT/sandbox.$$.out
   "$BIN" sandbox "$@" > "$log" 2>/dev/null &
   SB_PID=$!
-  for _ in $(seq 100); do grep -q 'site id' "$log" 2>/dev/null && break; sleep 0.05; done
+  for _ in $(seq 1000); do grep -q 'site id' "$log" 2>/dev/null && break; sleep 0.005; done
   SB_URL=$(awk '/base URL:/ {print $3}' "$log")
   SB_TOKEN=$(awk '/token:/ {print $2}' "$log")
   SB_SITE=$(awk '/site id:/ {print $3}' "$log")
   SB_LOG=$log
 }
 stop_sandbox() { kill -INT "$SB_PID"; wait "$SB_PID" || true; }
+
+# --- sandbox start-up ---------------------------------------------------------
+log "sandbox start-up"
+: > "$OUT/startup.tsv"
+for run in $(seq 10); do
+  start=$(date +%s.%N)
+  start_sandbox
+  end=$(date +%s.%N)
+  stop_sandbox
+  printf '%s\t%s\n' "$run" "$(python3 -c "print($end - $start)")" >> "$OUT/startup.tsv"
+done
 
 # --- 3. per-call overhead ----------------------------------------------------
 log "3. Create Asset Metadata call rate"

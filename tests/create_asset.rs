@@ -444,3 +444,44 @@ async fn token_is_redacted_in_debug() {
     assert!(!format!("{c:?}").contains(TOKEN));
     assert!(!format!("{:?}", c.generated()).contains(TOKEN));
 }
+
+/// Logs at TRACE, from this crate and everything under it (reqwest, hyper),
+/// name each request but never show the token.
+#[tokio::test]
+async fn traces_name_requests_but_never_the_token() {
+    #[derive(Clone, Default)]
+    struct Buffer(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+    impl std::io::Write for Buffer {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let buffer = Buffer::default();
+    let writer = buffer.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let server = sequence(rate_limited("0"), 1, ok_documented()).await;
+    create(&server).await.unwrap();
+    let unauthorized =
+        server_answering(ResponseTemplate::new(401).set_body_string(fixture("error_401.json")))
+            .await;
+    create(&unauthorized).await.unwrap_err();
+
+    let logs = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+    assert!(logs.contains("webflow.request"), "{logs}");
+    assert!(logs.contains("attempt=2"), "the retry is traced: {logs}");
+    assert!(
+        logs.contains("status=429") && logs.contains("status=200") && logs.contains("status=401"),
+        "{logs}"
+    );
+    assert!(!logs.contains(TOKEN), "the token leaked into the logs");
+}

@@ -45,13 +45,22 @@ fn post_response(etag: &str) -> ResponseTemplate {
     ))
 }
 
-async fn mock_both(metadata_body: String, s3: ResponseTemplate) -> MockServer {
+/// A server playing Webflow: the documented metadata, with `extra` form
+/// fields, pointing at its own S3 path.
+async fn mock_webflow(extra: &[(&str, &str)]) -> MockServer {
     let server = MockServer::start().await;
+    let body = metadata(&server, extra);
     Mock::given(method("POST"))
         .and(path(ASSETS_PATH))
-        .respond_with(metadata_response(metadata_body))
+        .respond_with(metadata_response(body))
         .mount(&server)
         .await;
+    server
+}
+
+/// A server playing Webflow and S3, S3 answering with `s3`.
+async fn mock_both(extra: &[(&str, &str)], s3: ResponseTemplate) -> MockServer {
+    let server = mock_webflow(extra).await;
     Mock::given(method("POST"))
         .and(path(S3_PATH))
         .respond_with(s3)
@@ -146,18 +155,7 @@ fn png(len: usize) -> Vec<u8> {
 async fn s3_request_for_the_documented_example() {
     let file = png(1000);
     let md5 = md5_hex(&file);
-    let server = MockServer::start().await;
-    let body = metadata(&server, &[]);
-    Mock::given(method("POST"))
-        .and(path(ASSETS_PATH))
-        .respond_with(metadata_response(body))
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path(S3_PATH))
-        .respond_with(post_response(&md5))
-        .mount(&server)
-        .await;
+    let server = mock_both(&[], post_response(&md5)).await;
 
     let asset = client(&server)
         .upload(
@@ -193,26 +191,16 @@ async fn s3_request_for_the_documented_example() {
 #[tokio::test]
 async fn unknown_upload_details_fields_are_forwarded_in_order() {
     let file = png(300);
-    let server = MockServer::start().await;
-    let body = metadata(
-        &server,
-        &[
-            ("x-amz-security-token", "FwoGZXIvYXdzEBYaDExample"),
-            ("x-amz-meta-origin", "webflow"),
-        ],
-    );
-    Mock::given(method("POST"))
-        .and(path(ASSETS_PATH))
-        .respond_with(metadata_response(body))
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path(S3_PATH))
-        .respond_with(
-            ResponseTemplate::new(204).insert_header("etag", format!("\"{}\"", md5_hex(&file))),
-        )
-        .mount(&server)
-        .await;
+    let extra = [
+        ("x-amz-security-token", "FwoGZXIvYXdzEBYaDExample"),
+        ("x-amz-meta-origin", "webflow"),
+    ];
+    let etag = format!("\"{}\"", md5_hex(&file));
+    let server = mock_both(
+        &extra,
+        ResponseTemplate::new(204).insert_header("etag", etag),
+    )
+    .await;
     let asset = client(&server)
         .upload(
             SITE,
@@ -260,18 +248,7 @@ async fn unknown_upload_details_fields_are_forwarded_in_order() {
 
 #[tokio::test]
 async fn etag_mismatch_fails_loudly() {
-    let server = MockServer::start().await;
-    let body = metadata(&server, &[]);
-    Mock::given(method("POST"))
-        .and(path(ASSETS_PATH))
-        .respond_with(metadata_response(body))
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path(S3_PATH))
-        .respond_with(post_response("0123456789abcdef0123456789abcdef"))
-        .mount(&server)
-        .await;
+    let server = mock_both(&[], post_response("0123456789abcdef0123456789abcdef")).await;
     let err = client(&server)
         .upload(
             SITE,
@@ -320,19 +297,7 @@ async fn s3_xml_errors_become_typed_errors() {
         let xml = format!(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{code}</Code><Message>{message}</Message><RequestId>4442587FB7D0A2F9</RequestId><HostId>h</HostId></Error>"
         );
-        let server = MockServer::start().await;
-        let s3 = ResponseTemplate::new(status).set_body_string(xml);
-        let body = metadata(&server, &[]);
-        Mock::given(method("POST"))
-            .and(path(ASSETS_PATH))
-            .respond_with(metadata_response(body))
-            .mount(&server)
-            .await;
-        Mock::given(method("POST"))
-            .and(path(S3_PATH))
-            .respond_with(s3)
-            .mount(&server)
-            .await;
+        let server = mock_both(&[], ResponseTemplate::new(status).set_body_string(xml)).await;
         let err = client(&server)
             .upload(
                 SITE,
@@ -358,14 +323,8 @@ async fn s3_xml_errors_become_typed_errors() {
 
 #[tokio::test]
 async fn s3_slow_down_is_retried() {
-    let server = MockServer::start().await;
+    let server = mock_webflow(&[]).await;
     let file = png(100);
-    let body = metadata(&server, &[]);
-    Mock::given(method("POST"))
-        .and(path(ASSETS_PATH))
-        .respond_with(metadata_response(body))
-        .mount(&server)
-        .await;
     let slow = "<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message><RequestId>1</RequestId></Error>";
     Mock::given(method("POST"))
         .and(path(S3_PATH))
@@ -401,7 +360,7 @@ async fn s3_slow_down_is_retried() {
 /// Every bad input is refused before any request, with a message naming it.
 #[tokio::test]
 async fn preflight_refuses_bad_input_without_network() {
-    let server = mock_both("{}".to_owned(), ResponseTemplate::new(500)).await;
+    let server = mock_both(&[], ResponseTemplate::new(500)).await;
     let client = client(&server);
     let dir = tempfile::tempdir().unwrap();
     let empty = dir.path().join("empty.png");
@@ -507,18 +466,7 @@ async fn preflight_refuses_bad_input_without_network() {
 #[tokio::test]
 async fn file_changed_size_during_upload_is_an_error_not_a_truncated_upload() {
     // The reader announces 100 bytes but yields 50.
-    let server = MockServer::start().await;
-    let body = metadata(&server, &[]);
-    Mock::given(method("POST"))
-        .and(path(ASSETS_PATH))
-        .respond_with(metadata_response(body))
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path(S3_PATH))
-        .respond_with(post_response("x"))
-        .mount(&server)
-        .await;
+    let server = mock_both(&[], post_response("x")).await;
     let source = UploadSource::reader(100, || async { Ok(std::io::Cursor::new(vec![7u8; 50])) });
     let err = client(&server)
         .upload(SITE, source, UploadOptions::new().file_name("file.png"))

@@ -34,8 +34,8 @@ pub(crate) struct UploadArgs {
     #[arg(required = true, value_name = "FILES or DIRS")]
     pub paths: Vec<PathBuf>,
 
-    /// The site id (24 hex characters).
-    #[arg(long, env = "WEBFLOW_SITE_ID", conflicts_with = "sandbox")]
+    /// The site id (24 hex characters); ignored with --sandbox.
+    #[arg(long, env = "WEBFLOW_SITE_ID")]
     pub site: Option<String>,
 
     /// Asset folder id to upload into.
@@ -68,8 +68,9 @@ pub(crate) struct UploadArgs {
     )]
     pub token: Option<String>,
 
-    /// API root, for proxies (default https://api.webflow.com/v2).
-    #[arg(long, env = "WEBFLOW_BASE_URL", conflicts_with = "sandbox")]
+    /// API root, for proxies (default https://api.webflow.com/v2); ignored
+    /// with --sandbox.
+    #[arg(long, env = "WEBFLOW_BASE_URL")]
     pub base_url: Option<String>,
 
     /// Upload to an embedded local sandbox of Webflow + S3: no account,
