@@ -134,14 +134,19 @@ for run in $(seq "$RUNS"); do
 done
 
 # --- 5. build cost -----------------------------------------------------------
-log "5. clean release build of the library, default features"
-rm -rf "$OUT/build-target"
-start=$(date +%s.%N)
-CARGO_TARGET_DIR=$OUT/build-target cargo build --release --lib 2>/dev/null
-end=$(date +%s.%N)
-deps=$(cargo tree -e normal --prefix none 2>/dev/null | sed 's/ (\*)//; s/ (proc-macro)//' | sort -u | wc -l)
-deps_all=$(cargo tree -e normal,build --prefix none 2>/dev/null | sed 's/ (\*)//; s/ (proc-macro)//' | sort -u | wc -l)
-printf '%s\t%s\t%s\n' "$(python3 -c "print($end - $start)")" "$deps" "$deps_all" > "$OUT/build.tsv"
+log "5. clean release builds of the library"
+: > "$OUT/build.tsv"
+for variant in default ring; do
+  flags=()
+  [ "$variant" = ring ] && flags=(--no-default-features --features rustls-ring)
+  rm -rf "$OUT/build-target"
+  start=$(date +%s.%N)
+  CARGO_TARGET_DIR=$OUT/build-target cargo build --release --lib "${flags[@]}" 2>/dev/null
+  end=$(date +%s.%N)
+  deps=$(cargo tree -e normal --prefix none "${flags[@]}" 2>/dev/null | sed 's/ (\*)//; s/ (proc-macro)//' | sort -u | wc -l)
+  deps_all=$(cargo tree -e normal,build --prefix none "${flags[@]}" 2>/dev/null | sed 's/ (\*)//; s/ (proc-macro)//' | sort -u | wc -l)
+  printf '%s\t%s\t%s\t%s\n' "$variant" "$(python3 -c "print($end - $start)")" "$deps" "$deps_all" >> "$OUT/build.tsv"
+done
 rm -rf "$OUT/build-target"
 
 # --- report ------------------------------------------------------------------

@@ -195,11 +195,16 @@ w(f"Ideal: 500 × 2 × 100 ms / 8 = {ideal:.1f} s. Median {m:.2f} s = {m / ideal
 w("")
 
 # 5. Build
-build = tsv("build.tsv")[0]
+build = {r[0]: r for r in tsv("build.tsv")}
 w("## 5. Build cost for downstream crates")
 w("")
-w(f"- clean `cargo build --release --lib`, default features (no sandbox, no CLI), 2 cores: **{float(build[0]):.0f} s**")
-w(f"- dependencies: {build[1]} crates in the normal graph, {build[2]} with build dependencies (progenitor and friends run in `build.rs`)")
+w("Clean `cargo build --release --lib` (no sandbox, no CLI), 2 cores:")
+w("")
+w("| features | wall time | crates (normal graph) | with build dependencies |")
+w("|---|---|---|---|")
+for variant, label in [("default", "default (`rustls-aws-lc`)"), ("ring", "`--no-default-features --features rustls-ring`")]:
+    r = build[variant]
+    w(f"| {label} | {float(r[1]):.0f} s | {r[2]} | {r[3]} |")
 w("")
 
 notes = os.path.join(HERE, "notes.md")

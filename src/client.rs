@@ -68,11 +68,13 @@ impl Client {
         base_url: String,
     ) -> Result<Self, Error> {
         config.token = None; // kept only inside the hook state
+        let tls = crate::tls::client_config(&config.root_certificates)?;
         let http = |timeout| {
             reqwest::Client::builder()
                 .user_agent(config.user_agent.clone())
                 .connect_timeout(config.connect_timeout)
                 .timeout(timeout)
+                .tls_backend_preconfigured(tls.clone())
                 .build()
                 .map_err(|e| {
                     Error::config(

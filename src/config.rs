@@ -113,6 +113,7 @@ pub struct ClientBuilder {
     pub(crate) upload_timeout: Duration,
     pub(crate) retry: RetryPolicy,
     pub(crate) user_agent: String,
+    pub(crate) root_certificates: Vec<Vec<u8>>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -125,6 +126,7 @@ impl fmt::Debug for ClientBuilder {
             .field("upload_timeout", &self.upload_timeout)
             .field("retry", &self.retry)
             .field("user_agent", &self.user_agent)
+            .field("root_certificates", &self.root_certificates.len())
             .finish()
     }
 }
@@ -139,6 +141,7 @@ impl Default for ClientBuilder {
             upload_timeout: Duration::from_secs(300),
             retry: RetryPolicy::default(),
             user_agent: DEFAULT_USER_AGENT.to_owned(),
+            root_certificates: Vec::new(),
         }
     }
 }
@@ -184,6 +187,13 @@ impl ClientBuilder {
     /// The `User-Agent` header (default `webflow-assets/<version>`).
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Trusts one more root certificate (DER), on top of the system's: for a
+    /// proxy that re-signs TLS with a private CA. Applies to Webflow and S3.
+    pub fn add_root_certificate(mut self, der: impl Into<Vec<u8>>) -> Self {
+        self.root_certificates.push(der.into());
         self
     }
 

@@ -118,6 +118,15 @@ pub enum Error {
     /// S3 refused or failed the upload.
     #[error(transparent)]
     Storage(#[from] StorageError),
+
+    /// The hosted file could not be checked, or is not the file uploaded.
+    #[error("verifying {url} failed: {problem}")]
+    Verification {
+        /// The hosted URL.
+        url: String,
+        /// What went wrong, and what to do.
+        problem: String,
+    },
 }
 
 fn retry_hint(after: Option<Duration>) -> String {

@@ -17,6 +17,7 @@ mod retry;
 pub mod schema;
 mod source;
 pub mod storage;
+mod tls;
 pub(crate) mod upload;
 mod upload_details;
 pub(crate) mod validate;

@@ -414,6 +414,56 @@ impl Client {
         Ok(stored)
     }
 
+    /// Downloads an uploaded asset from its hosted URL (streamed; no token
+    /// sent) and checks that its MD5 is the one uploaded: proof that what is
+    /// served is what was sent. Hosted URLs can take a moment to appear on a
+    /// CDN, so a 403/404 right after an upload may be worth a retry later.
+    pub async fn verify_hosted(&self, asset: &UploadedAsset) -> Result<(), Error> {
+        use md5::Digest;
+        let Some(url) = asset.hosted_url.as_deref() else {
+            return Err(Error::invalid(
+                format!("asset {} has no hosted URL to verify it by", asset.id),
+                "look the asset up in Webflow",
+            ));
+        };
+        let failed = |problem: String| Error::Verification {
+            url: url.to_owned(),
+            problem,
+        };
+        check_upload_url(url)?;
+        let mut response = self
+            .shared
+            .storage
+            .get(url)
+            .send()
+            .await
+            .map_err(|e| failed(crate::error::error_chain(&e)))?;
+        if !response.status().is_success() {
+            return Err(failed(format!(
+                "the server answered {}; try again in a moment",
+                response.status()
+            )));
+        }
+        let mut hasher = md5::Md5::new();
+        let mut size = 0u64;
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| failed(crate::error::error_chain(&e)))?
+        {
+            hasher.update(&chunk);
+            size += chunk.len() as u64;
+        }
+        let md5 = hex::encode(hasher.finalize());
+        if md5 != asset.md5 || size != asset.size {
+            return Err(failed(format!(
+                "it serves {size} bytes with MD5 {md5}, but {} bytes with MD5 {} were uploaded; upload the file again",
+                asset.size, asset.md5
+            )));
+        }
+        Ok(())
+    }
+
     /// Uploads a file from a path; shorthand for [`upload`](Self::upload).
     pub async fn upload_file(
         &self,

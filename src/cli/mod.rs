@@ -25,6 +25,11 @@ pub(crate) struct Usage(pub String);
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing(cli.log.as_deref());
+    // `hash` is synchronous work: no runtime to start (start-up counts when
+    // it is compared with md5sum).
+    if let Command::Hash(args) = &cli.command {
+        return ExitCode::from(hash(&args.files));
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -38,7 +43,7 @@ pub fn main() -> ExitCode {
     let code = runtime.block_on(async move {
         match cli.command {
             Command::Upload(args) => upload_cmd::run(args).await,
-            Command::Hash(args) => hash(args.files).await,
+            Command::Hash(_) => unreachable!("handled before the runtime starts"),
             Command::Schema => {
                 let schema = webflow_assets::schema::all_schemas();
                 println!(
@@ -73,10 +78,10 @@ fn init_tracing(filter: Option<&str>) {
 
 /// `hash`: the MD5 of each file as Webflow expects `fileHash`, in
 /// `md5sum`'s format.
-async fn hash(files: Vec<std::path::PathBuf>) -> Result<u8, Usage> {
+fn hash(files: &[std::path::PathBuf]) -> u8 {
     let mut code = EXIT_OK;
     for file in files {
-        match webflow_assets::hash_file(&file).await {
+        match webflow_assets::hash_file_blocking(file) {
             Ok(d) => println!("{}  {}", d.md5, file.display()),
             Err(e) => {
                 eprintln!("error: {}: {e}", file.display());
@@ -84,5 +89,5 @@ async fn hash(files: Vec<std::path::PathBuf>) -> Result<u8, Usage> {
             }
         }
     }
-    Ok(code)
+    code
 }

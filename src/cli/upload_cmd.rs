@@ -267,9 +267,9 @@ async fn upload_one(job: &Job, file: &Path) -> Outcome {
         Err(e) => return Outcome::Failed(e.to_string()),
     };
     if job.verify
-        && let Err(message) = verify(&asset).await
+        && let Err(e) = job.client.verify_hosted(&asset).await
     {
-        return Outcome::Failed(message);
+        return Outcome::Failed(format!("uploaded as {}, but {e}", asset.id));
     }
     if let Some(m) = &job.manifest {
         let record = Record {
@@ -286,39 +286,6 @@ async fn upload_one(job: &Job, file: &Path) -> Outcome {
         }
     }
     Outcome::Uploaded(Box::new(asset))
-}
-
-/// Downloads the hosted file and compares its MD5 with the one sent.
-async fn verify(asset: &UploadedAsset) -> Result<(), String> {
-    use md5::Digest;
-    let Some(url) = &asset.hosted_url else {
-        return Err("uploaded, but Webflow gave no hosted URL to verify it by".to_owned());
-    };
-    let mut response = reqwest::get(url)
-        .await
-        .and_then(|r| r.error_for_status())
-        .map_err(|e| {
-            format!(
-                "uploaded as {}, but downloading {url} to verify it failed: {e}",
-                asset.id
-            )
-        })?;
-    let mut hasher = md5::Md5::new();
-    while let Some(chunk) = response
-        .chunk()
-        .await
-        .map_err(|e| format!("verifying {url}: {e}"))?
-    {
-        hasher.update(&chunk);
-    }
-    let got = hex::encode(hasher.finalize());
-    if got != asset.md5 {
-        return Err(format!(
-            "uploaded as {}, but {url} serves different bytes (md5 {got}, sent {})",
-            asset.id, asset.md5
-        ));
-    }
-    Ok(())
 }
 
 fn report(job: &Job, file: &Path, outcome: &Outcome) {
