@@ -10,6 +10,8 @@ pub(crate) struct Bars {
     multi: MultiProgress,
     overall: ProgressBar,
     visible: bool,
+    files: usize,
+    done: std::sync::atomic::AtomicUsize,
 }
 
 impl Bars {
@@ -36,6 +38,8 @@ impl Bars {
             multi,
             overall,
             visible,
+            files,
+            done: Default::default(),
         }
     }
 
@@ -58,6 +62,13 @@ impl Bars {
         }
         bar.set_prefix(short);
         bar
+    }
+
+    /// Counts a finished file (uploaded, skipped or failed) on the overall bar.
+    pub fn file_done(&self) {
+        let done = self.done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        self.overall
+            .set_message(format!("{done}/{} files", self.files));
     }
 
     pub fn overall(&self) -> &ProgressBar {

@@ -289,6 +289,9 @@ async fn upload_one(job: &Job, file: &Path) -> Outcome {
 }
 
 fn report(job: &Job, file: &Path, outcome: &Outcome) {
+    if !matches!(outcome, Outcome::Cancelled) {
+        job.bars.file_done();
+    }
     let shown = file.display().to_string();
     if job.json {
         let line = match outcome {
@@ -319,7 +322,6 @@ fn report(job: &Job, file: &Path, outcome: &Outcome) {
                     a.md5, a.size
                 ));
             }
-            job.bars.overall().set_message("");
         }
         Outcome::Skipped => {
             if !job.quiet {
