@@ -33,6 +33,22 @@ pub struct UploadDetails {
 }
 
 impl UploadDetails {
+    /// The keys of Webflow's documented example, in its order. Others may
+    /// appear and are kept.
+    pub const DOCUMENTED_KEYS: [&'static str; 11] = [
+        "acl",
+        "bucket",
+        "X-Amz-Algorithm",
+        "X-Amz-Credential",
+        "X-Amz-Date",
+        "key",
+        "Policy",
+        "X-Amz-Signature",
+        "success_action_status",
+        "content-type",
+        "Cache-Control",
+    ];
+
     /// Builds a form from `(key, value)` pairs, keeping their order.
     pub fn from_pairs<K: Into<String>, V: Into<String>>(
         pairs: impl IntoIterator<Item = (K, V)>,
@@ -216,19 +232,6 @@ impl JsonSchema for UploadDetails {
             instance_type: Some(InstanceType::String.into()),
             ..Default::default()
         });
-        let known = [
-            "acl",
-            "bucket",
-            "X-Amz-Algorithm",
-            "X-Amz-Credential",
-            "X-Amz-Date",
-            "key",
-            "Policy",
-            "X-Amz-Signature",
-            "success_action_status",
-            "content-type",
-            "Cache-Control",
-        ];
         Schema::Object(SchemaObject {
             metadata: Some(Box::new(Metadata {
                 description: Some(
@@ -240,7 +243,7 @@ impl JsonSchema for UploadDetails {
             })),
             instance_type: Some(InstanceType::Object.into()),
             object: Some(Box::new(ObjectValidation {
-                properties: known
+                properties: Self::DOCUMENTED_KEYS
                     .iter()
                     .map(|k| ((*k).to_owned(), string.clone()))
                     .collect(),

@@ -9,6 +9,14 @@ use webflow_assets::sandbox::{Faults, Sandbox, SandboxConfig, Stats};
 
 const BIN: &str = env!("CARGO_BIN_EXE_webflow-assets");
 
+/// `root/data` holding `n` small files of four types.
+fn data_dir(root: &Path, n: usize) -> (PathBuf, Vec<PathBuf>) {
+    let data = root.join("data");
+    std::fs::create_dir(&data).unwrap();
+    let made = files(&data, n);
+    (data, made)
+}
+
 fn files(dir: &Path, n: usize) -> Vec<PathBuf> {
     (0..n)
         .map(|i| {
@@ -96,9 +104,7 @@ async fn single_file_on_the_embedded_sandbox() {
 async fn directory_with_concurrency_and_json_output() {
     let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    std::fs::create_dir(&data).unwrap();
-    let made = files(&data, 12);
+    let (data, made) = data_dir(dir.path(), 12);
     std::fs::write(data.join(".hidden.png"), b"skip me").unwrap();
     let out = run(
         &sandbox,
@@ -222,9 +228,7 @@ async fn interrupted_batch_resumes_without_duplicates_or_gaps() {
     };
     let sandbox = Sandbox::start(config).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    std::fs::create_dir(&data).unwrap();
-    files(&data, 10);
+    data_dir(dir.path(), 10);
     let manifest = dir.path().join("m.jsonl");
 
     let mut child = Command::new(BIN)
@@ -315,9 +319,7 @@ async fn rate_limit_is_honoured_and_nothing_is_lost() {
     };
     let sandbox = Sandbox::start(config).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    std::fs::create_dir(&data).unwrap();
-    files(&data, 10);
+    data_dir(dir.path(), 10);
     let out = run(
         &sandbox,
         &[

@@ -84,23 +84,20 @@ async fn documented_example_decodes_field_for_field() {
         upload.last_updated.unwrap().to_rfc3339(),
         "2023-04-12T20:31:03+00:00"
     );
+    // The documented example's order, which the crate's list of known keys
+    // must match.
     let keys: Vec<&str> = upload.upload_details.iter().map(|(k, _)| k).collect();
-    assert_eq!(
-        keys,
-        [
-            "acl",
-            "bucket",
-            "X-Amz-Algorithm",
-            "X-Amz-Credential",
-            "X-Amz-Date",
-            "key",
-            "Policy",
-            "X-Amz-Signature",
-            "success_action_status",
-            "content-type",
-            "Cache-Control"
-        ]
-    );
+    let documented = fixture_json("create_asset_200.json");
+    let fixture_keys = fixture("create_asset_200.json");
+    let mut in_fixture_order: Vec<&str> = documented["uploadDetails"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    in_fixture_order.sort_by_key(|k| fixture_keys.find(&format!("\"{k}\"")).unwrap());
+    assert_eq!(keys, in_fixture_order);
+    assert_eq!(keys, webflow_assets::UploadDetails::DOCUMENTED_KEYS);
     assert_eq!(
         upload.upload_details.get("Cache-Control"),
         Some("max-age=31536000, must-revalidate")
@@ -370,6 +367,14 @@ async fn service_unavailable_is_retried_by_default() {
         ok_documented(),
     )
     .await;
+    create(&server).await.unwrap();
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn request_timeout_408_is_retried_by_default() {
+    // 408: the server gave up waiting for the request, so nothing was created.
+    let server = sequence(ResponseTemplate::new(408), 1, ok_documented()).await;
     create(&server).await.unwrap();
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
 }

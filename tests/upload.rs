@@ -8,7 +8,9 @@ use std::collections::BTreeMap;
 use common::*;
 use serde_json::{Value, json};
 use webflow_assets::storage::StorageError;
-use webflow_assets::{Error, Limits, UploadOptions, UploadSource, md5_hex};
+use webflow_assets::{
+    Error, Limits, UploadDetails, UploadOptions, UploadSource, UploadedAsset, md5_hex,
+};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -145,6 +147,17 @@ async fn s3_request(server: &MockServer) -> Request {
     s3.into_iter().next().unwrap()
 }
 
+/// Uploads a small PNG named file.png through `server`.
+async fn upload_png(server: &MockServer, len: usize) -> Result<UploadedAsset, Error> {
+    client(server)
+        .upload(
+            SITE,
+            UploadSource::Bytes(png(len).into()),
+            UploadOptions::new().file_name("file.png"),
+        )
+        .await
+}
+
 fn png(len: usize) -> Vec<u8> {
     let mut v = b"\x89PNG\r\n\x1a\n".to_vec();
     v.extend((0..len.saturating_sub(8)).map(|i| (i % 253) as u8));
@@ -224,39 +237,18 @@ async fn unknown_upload_details_fields_are_forwarded_in_order() {
                 .to_owned()
         })
         .collect();
-    assert_eq!(
-        names,
-        [
-            "acl",
-            "bucket",
-            "X-Amz-Algorithm",
-            "X-Amz-Credential",
-            "X-Amz-Date",
-            "key",
-            "Policy",
-            "X-Amz-Signature",
-            "success_action_status",
-            "content-type",
-            "Cache-Control",
-            "x-amz-security-token",
-            "x-amz-meta-origin",
-            "file"
-        ]
-    );
+    let expected: Vec<&str> = UploadDetails::DOCUMENTED_KEYS
+        .into_iter()
+        .chain(["x-amz-security-token", "x-amz-meta-origin", "file"])
+        .collect();
+    assert_eq!(names, expected);
     insta::assert_json_snapshot!("s3_request_unknown_fields", s3_shape(&req));
 }
 
 #[tokio::test]
 async fn etag_mismatch_fails_loudly() {
     let server = mock_both(&[], post_response("0123456789abcdef0123456789abcdef")).await;
-    let err = client(&server)
-        .upload(
-            SITE,
-            UploadSource::Bytes(png(100).into()),
-            UploadOptions::new().file_name("file.png"),
-        )
-        .await
-        .unwrap_err();
+    let err = upload_png(&server, 100).await.unwrap_err();
     assert!(
         matches!(err, Error::Storage(StorageError::ChecksumMismatch { .. })),
         "{err:?}"
@@ -298,14 +290,7 @@ async fn s3_xml_errors_become_typed_errors() {
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{code}</Code><Message>{message}</Message><RequestId>4442587FB7D0A2F9</RequestId><HostId>h</HostId></Error>"
         );
         let server = mock_both(&[], ResponseTemplate::new(status).set_body_string(xml)).await;
-        let err = client(&server)
-            .upload(
-                SITE,
-                UploadSource::Bytes(png(100).into()),
-                UploadOptions::new().file_name("file.png"),
-            )
-            .await
-            .unwrap_err();
+        let err = upload_png(&server, 100).await.unwrap_err();
         assert!(matches!(err, Error::Storage(_)), "{err:?}");
         assert_eq!(err.status().unwrap().as_u16(), status);
         let s3_requests = server

@@ -270,27 +270,13 @@ async fn hosted(shared: &Shared, rest: &[&str]) -> Response<Body> {
         let decoded = percent_decode(segment);
         if decoded.is_empty() || decoded == "." || decoded == ".." || decoded.contains(['/', '\\'])
         {
-            return webflow_error(
-                StatusCode::NOT_FOUND,
-                "resource_not_found",
-                "No such asset",
-                vec![],
-                None,
-            );
+            return no_such_asset();
         }
         path.push(decoded);
     }
     let file = match tokio::fs::File::open(&path).await {
         Ok(f) => f,
-        Err(_) => {
-            return webflow_error(
-                StatusCode::NOT_FOUND,
-                "resource_not_found",
-                "No such asset",
-                vec![],
-                None,
-            );
-        }
+        Err(_) => return no_such_asset(),
     };
     let len = file.metadata().await.map(|m| m.len()).unwrap_or(0);
     let name = rest.last().map(|s| percent_decode(s)).unwrap_or_default();
@@ -312,6 +298,16 @@ async fn hosted(shared: &Shared, rest: &[&str]) -> Response<Body> {
     }
     headers.insert("cache-control", HeaderValue::from_static(CACHE_CONTROL));
     resp
+}
+
+fn no_such_asset() -> Response<Body> {
+    webflow_error(
+        StatusCode::NOT_FOUND,
+        "resource_not_found",
+        "No such asset",
+        vec![],
+        None,
+    )
 }
 
 fn percent_decode(s: &str) -> String {

@@ -158,22 +158,7 @@ mod tests {
             now,
         );
         let keys: Vec<&str> = fields.iter().map(|(k, _)| k).collect();
-        assert_eq!(
-            keys,
-            [
-                "acl",
-                "bucket",
-                "X-Amz-Algorithm",
-                "X-Amz-Credential",
-                "X-Amz-Date",
-                "key",
-                "Policy",
-                "X-Amz-Signature",
-                "success_action_status",
-                "content-type",
-                "Cache-Control"
-            ]
-        );
+        assert_eq!(keys, UploadDetails::DOCUMENTED_KEYS);
         assert_eq!(
             fields.get("X-Amz-Credential"),
             Some("AK/20260102/us-east-1/s3/aws4_request")
