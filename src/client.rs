@@ -183,7 +183,7 @@ impl Client {
                 if status.is_success() {
                     Error::Decode {
                         status,
-                        message: decode.to_string(),
+                        message: decode_message(&bytes, &decode),
                         snippet: snippet(&bytes, 200),
                     }
                 } else {
@@ -211,6 +211,21 @@ impl Client {
                 not_sent: true,
             },
         }
+    }
+}
+
+/// serde_json's message with the JSON path of the offending field in front
+/// (`createdOn: input contains invalid characters …`), so that a user can
+/// tell which field Webflow sent in an unexpected form.
+fn decode_message(body: &[u8], err: &serde_json::Error) -> String {
+    // A syntax error or a cut body has no field to blame.
+    if !err.is_data() {
+        return err.to_string();
+    }
+    let mut de = serde_json::Deserializer::from_slice(body);
+    match serde_path_to_error::deserialize::<_, AssetUpload>(&mut de) {
+        Err(e) if e.path().iter().next().is_some() => format!("{}: {err}", e.path()),
+        _ => err.to_string(),
     }
 }
 
