@@ -147,15 +147,21 @@ async fn s3_request(server: &MockServer) -> Request {
     s3.into_iter().next().unwrap()
 }
 
-/// Uploads a small PNG named file.png through `server`.
-async fn upload_png(server: &MockServer, len: usize) -> Result<UploadedAsset, Error> {
+/// Uploads `bytes` as file.png through `server`.
+async fn upload_png(server: &MockServer, bytes: Vec<u8>) -> Result<UploadedAsset, Error> {
     client(server)
         .upload(
             SITE,
-            UploadSource::Bytes(png(len).into()),
+            UploadSource::Bytes(bytes.into()),
             UploadOptions::new().file_name("file.png"),
         )
         .await
+}
+
+/// How many requests reached the mock S3.
+async fn s3_request_count(server: &MockServer) -> usize {
+    let requests = server.received_requests().await.unwrap();
+    requests.iter().filter(|r| r.url.path() == S3_PATH).count()
 }
 
 fn png(len: usize) -> Vec<u8> {
@@ -170,14 +176,7 @@ async fn s3_request_for_the_documented_example() {
     let md5 = md5_hex(&file);
     let server = mock_both(&[], post_response(&md5)).await;
 
-    let asset = client(&server)
-        .upload(
-            SITE,
-            UploadSource::Bytes(file.clone().into()),
-            UploadOptions::new().file_name("file.png"),
-        )
-        .await
-        .unwrap();
+    let asset = upload_png(&server, file.clone()).await.unwrap();
     assert_eq!(asset.md5, md5);
     assert_eq!(asset.storage.etag.as_deref(), Some(md5.as_str()));
     assert_eq!(asset.storage.bucket.as_deref(), Some("webflow-bucket-name"));
@@ -214,14 +213,7 @@ async fn unknown_upload_details_fields_are_forwarded_in_order() {
         ResponseTemplate::new(204).insert_header("etag", etag),
     )
     .await;
-    let asset = client(&server)
-        .upload(
-            SITE,
-            UploadSource::Bytes(file.into()),
-            UploadOptions::new().file_name("file.png"),
-        )
-        .await
-        .unwrap();
+    let asset = upload_png(&server, file).await.unwrap();
     assert_eq!(asset.storage.status, 204);
     let req = s3_request(&server).await;
     let names: Vec<String> = parts(&req)
@@ -248,7 +240,7 @@ async fn unknown_upload_details_fields_are_forwarded_in_order() {
 #[tokio::test]
 async fn etag_mismatch_fails_loudly() {
     let server = mock_both(&[], post_response("0123456789abcdef0123456789abcdef")).await;
-    let err = upload_png(&server, 100).await.unwrap_err();
+    let err = upload_png(&server, png(100)).await.unwrap_err();
     assert!(
         matches!(err, Error::Storage(StorageError::ChecksumMismatch { .. })),
         "{err:?}"
@@ -290,16 +282,10 @@ async fn s3_xml_errors_become_typed_errors() {
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{code}</Code><Message>{message}</Message><RequestId>4442587FB7D0A2F9</RequestId><HostId>h</HostId></Error>"
         );
         let server = mock_both(&[], ResponseTemplate::new(status).set_body_string(xml)).await;
-        let err = upload_png(&server, 100).await.unwrap_err();
+        let err = upload_png(&server, png(100)).await.unwrap_err();
         assert!(matches!(err, Error::Storage(_)), "{err:?}");
         assert_eq!(err.status().unwrap().as_u16(), status);
-        let s3_requests = server
-            .received_requests()
-            .await
-            .unwrap()
-            .iter()
-            .filter(|r| r.url.path() == S3_PATH)
-            .count();
+        let s3_requests = s3_request_count(&server).await;
         assert_eq!(s3_requests, 1, "4xx from S3 are not retried");
         shown.push(err.to_string());
     }
@@ -324,21 +310,8 @@ async fn s3_slow_down_is_retried() {
         .with_priority(2)
         .mount(&server)
         .await;
-    client(&server)
-        .upload(
-            SITE,
-            UploadSource::Bytes(file.into()),
-            UploadOptions::new().file_name("file.png"),
-        )
-        .await
-        .unwrap();
-    let s3_requests = server
-        .received_requests()
-        .await
-        .unwrap()
-        .iter()
-        .filter(|r| r.url.path() == S3_PATH)
-        .count();
+    upload_png(&server, file).await.unwrap();
+    let s3_requests = s3_request_count(&server).await;
     assert_eq!(s3_requests, 3);
 }
 
@@ -458,13 +431,7 @@ async fn file_changed_size_during_upload_is_an_error_not_a_truncated_upload() {
         .await
         .unwrap_err();
     assert!(err.to_string().contains("changed"), "{err}");
-    let s3_requests = server
-        .received_requests()
-        .await
-        .unwrap()
-        .iter()
-        .filter(|r| r.url.path() == S3_PATH)
-        .count();
+    let s3_requests = s3_request_count(&server).await;
     assert_eq!(
         s3_requests, 0,
         "nothing is sent when the hash pass already saw the wrong size"
