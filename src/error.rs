@@ -271,8 +271,6 @@ pub struct ApiError {
     pub raw_body: Option<String>,
     /// The response headers (rate-limit headers among them).
     pub headers: HeaderMap,
-    /// `X-RateLimit-Remaining` and `X-RateLimit-Limit`, when sent.
-    pub rate_limit: RateLimit,
 }
 
 impl ApiError {
@@ -284,7 +282,6 @@ impl ApiError {
         };
         Self {
             status,
-            rate_limit: RateLimit::from_headers(&headers),
             body: parsed,
             raw_body,
             headers,
@@ -298,11 +295,15 @@ impl ApiError {
     ) -> Self {
         Self {
             status,
-            rate_limit: RateLimit::from_headers(&headers),
             body: Some(body),
             raw_body: None,
             headers,
         }
+    }
+
+    /// `X-RateLimit-Remaining` and `X-RateLimit-Limit`, when sent.
+    pub fn rate_limit(&self) -> RateLimit {
+        RateLimit::from_headers(&self.headers)
     }
 
     /// Webflow's error code (`validation_error`, `not_authorized`, ...).

@@ -185,8 +185,8 @@ async fn documented_error_statuses() {
         assert_eq!(err.status().unwrap().as_u16(), status);
         let api = err.api_error().expect("carries the API error");
         assert!(api.body.is_some() && api.raw_body.is_none(), "{api:?}");
-        assert_eq!(api.rate_limit.limit, Some(60));
-        assert_eq!(api.rate_limit.remaining, Some(0));
+        assert_eq!(api.rate_limit().limit, Some(60));
+        assert_eq!(api.rate_limit().remaining, Some(0));
         match (status, &err) {
             (400, Error::BadRequest(e)) => assert_eq!(e.code(), Some("validation_error")),
             (401, Error::Unauthorized(e)) => assert_eq!(e.code(), Some("not_authorized")),
