@@ -154,46 +154,52 @@ impl UploadSource {
     /// Checks that the source can be read and returns its length: a path
     /// must exist, be a regular file and be readable.
     pub(crate) async fn check(&self) -> Result<u64, Error> {
-        match self {
-            UploadSource::Path(path) => {
-                let shown = path.display();
-                let meta = tokio::fs::metadata(path)
-                    .await
-                    .map_err(|e| match e.kind() {
-                        std::io::ErrorKind::NotFound => Error::invalid(
-                            format!("the file {shown} does not exist"),
-                            "check the path",
-                        ),
-                        std::io::ErrorKind::PermissionDenied => Error::invalid(
-                            format!("the file {shown} cannot be read (permission denied)"),
-                            "check the file's permissions",
-                        ),
-                        _ => self.io_error(e),
-                    })?;
-                if meta.is_dir() {
-                    return Err(Error::invalid(
-                        format!("{shown} is a directory"),
-                        "pass a file (the CLI uploads a directory's files one by one)",
-                    ));
-                }
-                if !meta.is_file() {
-                    return Err(Error::invalid(
-                        format!("{shown} is not a regular file"),
-                        "pass a regular file",
-                    ));
-                }
-                // Opening proves readability before anything is sent.
-                tokio::fs::File::open(path).await.map_err(|e| {
-                    Error::invalid(
-                        format!("the file {shown} cannot be opened: {e}"),
-                        "check the file's permissions",
-                    )
-                })?;
-                Ok(meta.len())
-            }
-            UploadSource::Bytes(b) => Ok(b.len() as u64),
-            UploadSource::Reader { len, .. } => Ok(*len),
+        let len = self.len().await?;
+        if let UploadSource::Path(path) = self {
+            // Opening proves readability before anything is sent.
+            tokio::fs::File::open(path).await.map_err(|e| {
+                Error::invalid(
+                    format!("the file {} cannot be opened: {e}", path.display()),
+                    "check the file's permissions",
+                )
+            })?;
         }
+        Ok(len)
+    }
+
+    /// The length of the content; a path must exist and be a regular file.
+    async fn len(&self) -> Result<u64, Error> {
+        let path = match self {
+            UploadSource::Path(path) => path,
+            UploadSource::Bytes(b) => return Ok(b.len() as u64),
+            UploadSource::Reader { len, .. } => return Ok(*len),
+        };
+        let shown = path.display();
+        let meta = tokio::fs::metadata(path)
+            .await
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => {
+                    Error::invalid(format!("the file {shown} does not exist"), "check the path")
+                }
+                std::io::ErrorKind::PermissionDenied => Error::invalid(
+                    format!("the file {shown} cannot be read (permission denied)"),
+                    "check the file's permissions",
+                ),
+                _ => self.io_error(e),
+            })?;
+        if meta.is_dir() {
+            return Err(Error::invalid(
+                format!("{shown} is a directory"),
+                "pass a file (the CLI uploads a directory's files one by one)",
+            ));
+        }
+        if !meta.is_file() {
+            return Err(Error::invalid(
+                format!("{shown} is not a regular file"),
+                "pass a regular file",
+            ));
+        }
+        Ok(meta.len())
     }
 
     /// Opens a fresh reader over the content.
@@ -219,7 +225,9 @@ impl UploadSource {
         &self,
         progress: Option<Progress>,
     ) -> Result<(reqwest::Body, u64), Error> {
-        let len = self.check().await?;
+        // The length is read again for each attempt (a retry must send what
+        // the file holds now); `open` reports an unreadable file itself.
+        let len = self.len().await?;
         let reader = self.open().await?;
         // Read one byte past the announced length to notice a grown file.
         let limited = reader.take(len + 1);
