@@ -8,7 +8,7 @@ use std::time::Duration;
 use webflow_assets::sandbox::{Faults, Sandbox, SandboxConfig};
 use webflow_assets::storage::StorageError;
 use webflow_assets::{
-    Error, Limits, PostOptions, UploadDetails, UploadOptions, UploadSource, md5_hex,
+    Error, Limits, PostOptions, UploadDetails, UploadOptions, UploadSource, UploadedAsset, md5_hex,
 };
 
 fn data(len: usize, seed: u32) -> Vec<u8> {
@@ -22,6 +22,28 @@ fn data(len: usize, seed: u32) -> Vec<u8> {
             (x >> 24) as u8
         })
         .collect()
+}
+
+/// Uploads bytes from memory to the sandbox's site.
+async fn upload_bytes(
+    sandbox: &Sandbox,
+    bytes: &[u8],
+    options: UploadOptions,
+) -> Result<UploadedAsset, Error> {
+    sandbox
+        .client()
+        .unwrap()
+        .upload(
+            sandbox.site_id(),
+            UploadSource::Bytes(bytes.to_vec().into()),
+            options,
+        )
+        .await
+}
+
+/// What S3 stored for an uploaded asset, read back from disk.
+fn stored(sandbox: &Sandbox, asset: &UploadedAsset) -> Vec<u8> {
+    std::fs::read(sandbox.object_path(asset.storage.key.as_deref().unwrap())).unwrap()
 }
 
 async fn start(config: SandboxConfig) -> Sandbox {
@@ -83,18 +105,14 @@ async fn bytes_and_reader_sources_upload_too() {
     let sandbox = start(SandboxConfig::default()).await;
     let client = sandbox.client().unwrap();
     let bytes = data(5000, 2);
-    let a = client
-        .upload(
-            sandbox.site_id(),
-            UploadSource::Bytes(bytes.clone().into()),
-            UploadOptions::new().file_name("notes.txt"),
-        )
-        .await
-        .unwrap();
-    assert_eq!(
-        std::fs::read(sandbox.object_path(a.storage.key.as_deref().unwrap())).unwrap(),
-        bytes
-    );
+    let a = upload_bytes(
+        &sandbox,
+        &bytes,
+        UploadOptions::new().file_name("notes.txt"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(stored(&sandbox, &a), bytes);
 
     let shared = bytes.clone();
     let source = UploadSource::reader(bytes.len() as u64, move || {
@@ -226,18 +244,15 @@ async fn oversize_file_is_refused_by_the_policy() {
     })
     .await;
     let bytes = data(1001, 5);
-    let err = sandbox
-        .client()
-        .unwrap()
-        .upload(
-            sandbox.site_id(),
-            UploadSource::Bytes(bytes.into()),
-            UploadOptions::new()
-                .file_name("big.png")
-                .limits(Limits::unlimited()),
-        )
-        .await
-        .unwrap_err();
+    let err = upload_bytes(
+        &sandbox,
+        &bytes,
+        UploadOptions::new()
+            .file_name("big.png")
+            .limits(Limits::unlimited()),
+    )
+    .await
+    .unwrap_err();
     assert!(
         matches!(err, Error::Storage(StorageError::EntityTooLarge { .. })),
         "{err:?}"
@@ -307,24 +322,14 @@ async fn dropped_connection_mid_upload_is_retried() {
     })
     .await;
     let bytes = data(2 * 1024 * 1024, 7);
-    let asset = sandbox
-        .client()
-        .unwrap()
-        .upload(
-            sandbox.site_id(),
-            UploadSource::Bytes(bytes.clone().into()),
-            UploadOptions::new().file_name("doc.pdf"),
-        )
+    let asset = upload_bytes(&sandbox, &bytes, UploadOptions::new().file_name("doc.pdf"))
         .await
         .unwrap();
     assert_eq!(
         webflow_assets::sandbox::Stats::get(&sandbox.stats().injected_drops),
         1
     );
-    assert_eq!(
-        std::fs::read(sandbox.object_path(asset.storage.key.as_deref().unwrap())).unwrap(),
-        bytes
-    );
+    assert_eq!(stored(&sandbox, &asset), bytes);
 }
 
 #[tokio::test]
@@ -339,14 +344,7 @@ async fn s3_500_then_201() {
     })
     .await;
     let bytes = data(1000, 8);
-    let asset = sandbox
-        .client()
-        .unwrap()
-        .upload(
-            sandbox.site_id(),
-            UploadSource::Bytes(bytes.into()),
-            UploadOptions::new().file_name("a.gif"),
-        )
+    let asset = upload_bytes(&sandbox, &bytes, UploadOptions::new().file_name("a.gif"))
         .await
         .unwrap();
     assert_eq!(asset.storage.status, 201);
