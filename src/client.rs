@@ -120,6 +120,16 @@ impl Client {
         site_id: &str,
         request: &CreateAssetRequest,
     ) -> Result<AssetUpload, Error> {
+        self.create_asset_metadata_notifying(site_id, request, None)
+            .await
+    }
+
+    pub(crate) async fn create_asset_metadata_notifying(
+        &self,
+        site_id: &str,
+        request: &CreateAssetRequest,
+        notify: Option<&crate::retry::OnRetry>,
+    ) -> Result<AssetUpload, Error> {
         validate::object_id("site id", site_id)?;
         let site: crate::types::CreateAssetSiteId = site_id.parse().map_err(|e| {
             Error::invalid(
@@ -130,7 +140,7 @@ impl Client {
         let site = &site;
         let policy = &self.shared.config.retry;
         policy
-            .run(false, |attempt| {
+            .run("Create Asset Metadata", false, notify, |attempt| {
                 let span = tracing::info_span!(
                     "webflow.request",
                     method = "POST",
@@ -185,6 +195,7 @@ impl Client {
                         status,
                         message: decode_message(&bytes, &decode),
                         snippet: snippet(&bytes, 200),
+                        source: decode,
                     }
                 } else {
                     status_error(ApiError::new(status, headers, &bytes))
@@ -195,20 +206,23 @@ impl Client {
                 let headers = response.headers().clone();
                 match response.bytes().await {
                     Ok(body) => status_error(ApiError::new(status, headers, &body)),
-                    Err(e) => Error::from_reqwest(WHAT, &e, timeout),
+                    Err(e) => Error::from_reqwest(WHAT, e, timeout),
                 }
             }
             GenError::CommunicationError(e)
             | GenError::ResponseBodyError(e)
-            | GenError::InvalidUpgrade(e) => Error::from_reqwest(WHAT, &e, timeout),
+            | GenError::InvalidUpgrade(e) => Error::from_reqwest(WHAT, e, timeout),
             GenError::InvalidRequest(message) => Error::invalid(
                 format!("the request cannot be sent: {message}"),
                 "check the site id and request fields",
             ),
             GenError::Custom(message) => Error::Transport {
                 what: WHAT,
+                host: None,
                 message,
                 not_sent: true,
+                kind: crate::error::TransportKind::Request,
+                source: None,
             },
         }
     }
@@ -231,6 +245,7 @@ fn decode_message(body: &[u8], err: &serde_json::Error) -> String {
 
 /// The variant for a Webflow error response, by status.
 pub(crate) fn status_error(error: ApiError) -> Error {
+    let error = Box::new(error);
     match error.status.as_u16() {
         400 => Error::BadRequest(error),
         401 => Error::Unauthorized(error),

@@ -49,49 +49,54 @@ pub enum Error {
     #[error(
         "Webflow refused the request (400 Bad Request): {0}; check the file name (with an extension, under 100 characters), the MD5 hash and the folder id"
     )]
-    BadRequest(ApiError),
+    BadRequest(Box<ApiError>),
 
     /// 401: the token is missing, invalid or lacks access.
     #[error(
         "Webflow refused the token (401 Unauthorized): {0}; check that WEBFLOW_TOKEN is a valid site or OAuth token with the `assets:write` scope and access to this site"
     )]
-    Unauthorized(ApiError),
+    Unauthorized(Box<ApiError>),
 
     /// 404: the site (or the folder) does not exist for this token.
     #[error(
         "Webflow found no such site or folder (404 Not Found): {0}; check the site id and the parent folder id"
     )]
-    NotFound(ApiError),
+    NotFound(Box<ApiError>),
 
     /// 429: the token's rate limit is reached and the retry budget could not wait for it.
     #[error("Webflow rate limit reached (429 Too Many Requests): {error}; {}", retry_hint(*.retry_after))]
     RateLimited {
         /// The error body and headers.
-        error: ApiError,
+        error: Box<ApiError>,
         /// How long Webflow asked to wait (`Retry-After`, else `X-RateLimit-Reset`).
         retry_after: Option<Duration>,
     },
 
     /// 500: Webflow failed.
     #[error("Webflow failed (500 Internal Server Error): {0}; try again later")]
-    ServerError(ApiError),
+    ServerError(Box<ApiError>),
 
     /// A status the spec does not document (403, 502, ...).
     #[error("Webflow answered with an unexpected status {}: {error}; {}", .error.status, unexpected_hint(.error.status))]
     UnexpectedStatus {
         /// The status, headers and body.
-        error: ApiError,
+        error: Box<ApiError>,
     },
 
     /// A response arrived but its body is not what the spec says.
-    #[error("cannot decode Webflow's {status} response: {message}; body starts with: {snippet:?}")]
+    #[error(
+        "cannot decode Webflow's {status} response: {message}; body starts with: {snippet:?}; check that the base URL is Webflow's API, else its answer changed: look for a newer webflow-assets"
+    )]
     Decode {
         /// The status of the response.
         status: StatusCode,
-        /// What did not match.
+        /// What did not match, with the JSON path of the field when known.
         message: String,
         /// The first bytes of the body.
         snippet: String,
+        /// The JSON error itself.
+        #[source]
+        source: serde_json::Error,
     },
 
     /// The request timed out.
@@ -104,15 +109,22 @@ pub enum Error {
     },
 
     /// The connection failed or broke.
-    #[error("{what} failed: {message}; check the network and the base URL")]
+    #[error("{what} to {} failed: {message}; {}", host.as_deref().unwrap_or("the server"), transport_hint(*.kind, .what))]
     Transport {
         /// Which request.
         what: &'static str,
+        /// The host the request went to, when known.
+        host: Option<String>,
         /// What the HTTP stack said (never contains the token).
         message: String,
         /// Whether the request never reached the server (connection refused,
         /// DNS failure): always safe to retry.
         not_sent: bool,
+        /// What kind of failure it was.
+        kind: TransportKind,
+        /// The HTTP stack's error.
+        #[source]
+        source: Option<BoxError>,
     },
 
     /// S3 refused or failed the upload.
@@ -124,9 +136,58 @@ pub enum Error {
     Verification {
         /// The hosted URL.
         url: String,
+        /// The status of the download, when it got an answer that was not a success.
+        status: Option<StatusCode>,
         /// What went wrong, and what to do.
         problem: String,
     },
+}
+
+/// A boxed error from a lower layer, kept as an [`Error`]'s `source()`.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// What kind of connection failure an [`Error::Transport`] is. Failures to
+/// connect have their own small retry budget (see
+/// [`RetryPolicy::connect_attempts`](crate::RetryPolicy::connect_attempts)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportKind {
+    /// The host name did not resolve.
+    Dns,
+    /// The connection was refused, or could not be opened (including TLS handshakes).
+    Connect,
+    /// The connection opened, then broke or the body failed.
+    Broken,
+    /// The request itself could not be built or sent.
+    Request,
+}
+
+impl TransportKind {
+    /// Whether the request never left this machine or never reached the
+    /// server (DNS, connect, TLS handshake).
+    pub fn is_connect(self) -> bool {
+        matches!(self, TransportKind::Dns | TransportKind::Connect)
+    }
+}
+
+fn transport_hint(kind: TransportKind, what: &str) -> String {
+    let base = if what.contains("S3") {
+        "the upload URL comes from Webflow"
+    } else {
+        "check --base-url / WEBFLOW_BASE_URL"
+    };
+    match kind {
+        TransportKind::Dns => format!(
+            "the host name does not resolve: check the network connection, DNS and any proxy (HTTPS_PROXY); {base}"
+        ),
+        TransportKind::Connect => format!(
+            "no connection could be opened: check the network connection, a firewall or proxy (HTTPS_PROXY); {base}"
+        ),
+        TransportKind::Broken => {
+            "the connection broke: check the network or proxy, then try again".to_owned()
+        }
+        TransportKind::Request => format!("the request could not be sent; {base}"),
+    }
 }
 
 fn retry_hint(after: Option<Duration>) -> String {
@@ -157,6 +218,7 @@ impl Error {
             | Error::ServerError(e)
             | Error::RateLimited { error: e, .. }
             | Error::UnexpectedStatus { error: e } => Some(e.status),
+            Error::Verification { status, .. } => *status,
             Error::Decode { status, .. } => Some(*status),
             Error::Storage(e) => e.status(),
             _ => None,
@@ -202,6 +264,40 @@ impl Error {
         }
     }
 
+    /// Whether the host could not be reached at all (DNS, refused
+    /// connection, TLS handshake).
+    pub fn is_connect_failure(&self) -> bool {
+        matches!(self, Error::Transport { kind, .. } if kind.is_connect())
+    }
+
+    /// What went wrong in a few words, for one-line reports such as retry
+    /// notices: `cannot resolve s3.amazonaws.com`, `429 Too Many Requests`.
+    pub fn brief(&self) -> String {
+        match self {
+            Error::Transport {
+                kind, host, what, ..
+            } => {
+                let host = host.as_deref().unwrap_or("the server");
+                match kind {
+                    TransportKind::Dns => format!("cannot resolve {host}"),
+                    TransportKind::Connect => format!("cannot connect to {host}"),
+                    TransportKind::Broken => format!("the connection to {host} broke"),
+                    TransportKind::Request => format!("{what} could not be sent"),
+                }
+            }
+            Error::Timeout { what, after } => format!("{what} timed out after {after:?}"),
+            Error::Storage(e) => match (e.status(), e.s3_error()) {
+                (Some(status), Some(body)) => format!("S3 {status}: {}", body.code),
+                (Some(status), None) => format!("S3 {status}"),
+                _ => e.to_string(),
+            },
+            other => match other.status() {
+                Some(status) => status.to_string(),
+                None => other.to_string(),
+            },
+        }
+    }
+
     pub(crate) fn invalid(problem: impl Into<String>, fix: impl Into<String>) -> Self {
         Error::InvalidInput {
             problem: problem.into(),
@@ -218,23 +314,60 @@ impl Error {
 
     /// Maps a transport error of reqwest, keeping the token out: reqwest's
     /// messages name the URL, never the headers.
-    pub(crate) fn from_reqwest(
-        what: &'static str,
-        err: &reqwest::Error,
-        timeout: Duration,
-    ) -> Self {
+    pub(crate) fn from_reqwest(what: &'static str, err: reqwest::Error, timeout: Duration) -> Self {
         if err.is_timeout() {
             return Error::Timeout {
                 what,
                 after: timeout,
             };
         }
+        if let Some(changed) = find_source::<crate::source::SourceChanged>(&err) {
+            return Error::invalid(
+                changed.to_string(),
+                "upload it again once nothing writes to it; nothing was stored",
+            );
+        }
+        let message = error_chain(&err);
+        let kind = if err.is_connect() {
+            if message.contains("dns error") || message.contains("failed to lookup address") {
+                TransportKind::Dns
+            } else {
+                TransportKind::Connect
+            }
+        } else if err.is_builder() {
+            TransportKind::Request
+        } else {
+            TransportKind::Broken
+        };
         Error::Transport {
             what,
-            message: error_chain(err),
-            not_sent: err.is_connect(),
+            host: err.url().and_then(|u| u.host_str()).map(str::to_owned),
+            message,
+            not_sent: kind.is_connect(),
+            kind,
+            source: Some(Box::new(err)),
         }
     }
+}
+
+/// The first error of type `T` in a `source()` chain (io errors wrapping
+/// one included).
+fn find_source<'a, T: std::error::Error + 'static>(
+    err: &'a (dyn std::error::Error + 'static),
+) -> Option<&'a T> {
+    let mut next = Some(err);
+    while let Some(e) = next {
+        if let Some(found) = e.downcast_ref::<T>() {
+            return Some(found);
+        }
+        if let Some(io) = e.downcast_ref::<std::io::Error>()
+            && let Some(found) = io.get_ref().and_then(|inner| inner.downcast_ref::<T>())
+        {
+            return Some(found);
+        }
+        next = e.source();
+    }
+    None
 }
 
 pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
@@ -262,6 +395,7 @@ pub(crate) fn error_chain(err: &dyn std::error::Error) -> String {
 /// A Webflow error response: status, headers, and the body, parsed when it
 /// is Webflow's JSON error and raw otherwise.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct ApiError {
     /// The HTTP status.
     pub status: StatusCode,
@@ -274,7 +408,9 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub(crate) fn new(status: StatusCode, headers: HeaderMap, body: &[u8]) -> Self {
+    /// An error from a status, headers and raw body (parsed when it is
+    /// Webflow's JSON error), e.g. for a stand-in of the client in tests.
+    pub fn new(status: StatusCode, headers: HeaderMap, body: &[u8]) -> Self {
         let parsed = serde_json::from_slice::<WebflowErrorBody>(body).ok();
         let raw_body = match parsed {
             Some(_) => None,
@@ -288,11 +424,8 @@ impl ApiError {
         }
     }
 
-    pub(crate) fn from_body(
-        status: StatusCode,
-        headers: HeaderMap,
-        body: WebflowErrorBody,
-    ) -> Self {
+    /// An error from a status, headers and an already parsed body.
+    pub fn from_body(status: StatusCode, headers: HeaderMap, body: WebflowErrorBody) -> Self {
         Self {
             status,
             body: Some(body),
@@ -351,6 +484,7 @@ impl fmt::Display for ApiError {
 
 /// Webflow's per-token rate-limit headers.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RateLimit {
     /// `X-RateLimit-Remaining`: requests left in the current minute.
     pub remaining: Option<u64>,

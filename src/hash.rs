@@ -15,11 +15,22 @@ pub const HASH_BUFFER: usize = 1024 * 1024;
 
 /// A file's MD5 and size.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct FileDigest {
     /// MD5 as 32 lowercase hex characters, as Webflow expects `fileHash`.
     pub md5: String,
     /// Bytes hashed.
     pub size: u64,
+}
+
+impl FileDigest {
+    /// A digest computed elsewhere: `md5` as 32 hex characters, `size` in bytes.
+    pub fn new(md5: impl Into<String>, size: u64) -> Self {
+        Self {
+            md5: md5.into(),
+            size,
+        }
+    }
 }
 
 /// Hashes a file in chunks of [`HASH_BUFFER`], on a blocking thread so the

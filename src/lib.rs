@@ -1,9 +1,5 @@
 #![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
-// `Error` carries the whole Webflow error (body, headers, rate limit) so that
-// callers can act on it; it is a few hundred bytes, on a path that has just
-// waited on the network. Boxing it would cost every caller a deref for nothing.
-#![allow(clippy::result_large_err)]
 
 mod client;
 pub(crate) mod config;
@@ -24,13 +20,13 @@ pub(crate) mod validate;
 
 pub use client::Client;
 pub use config::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_USER_AGENT, TOKEN_ENV, Token};
-pub use error::{ApiError, Error, RateLimit};
+pub use error::{ApiError, BoxError, Error, RateLimit, TransportKind};
 pub use generated::types;
 pub use hash::{
     FileDigest, HASH_BUFFER, hash_file, hash_file_blocking, hash_read, hash_read_with_buffer,
     hash_source, md5_hex,
 };
-pub use retry::{RetryPolicy, retry_after};
+pub use retry::{OnRetry, RetryEvent, RetryPolicy, retry_after};
 pub use source::{CHUNK_SIZE, Progress, UploadSource};
 pub use upload::{
     ACCEPTED_CONTENT_TYPES, Limits, PostOptions, UploadOptions, UploadedAsset, guess_content_type,

@@ -5,7 +5,9 @@
 //! wait within a budget.
 
 use std::cell::Cell;
+use std::fmt;
 use std::future::Future;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use backon::{ExponentialBuilder, Retryable};
@@ -14,6 +16,13 @@ use reqwest::header::HeaderMap;
 use crate::error::Error;
 
 /// How the client retries failed requests.
+///
+/// Two budgets: failures to connect (DNS, refused, TLS handshake) get a few
+/// quick attempts ([`connect_attempts`](Self::connect_attempts), 3 within
+/// 10 s by default), because a host that cannot be reached now rarely can
+/// be a minute later; everything else (429s above all, whose `Retry-After`
+/// is often a minute) gets [`max_attempts`](Self::max_attempts) within
+/// [`max_total_wait`](Self::max_total_wait).
 ///
 /// Retried: 429 (after `Retry-After`), 408, 503, connection failures and,
 /// for requests that are safe to repeat (the S3 upload, which overwrites the
@@ -43,6 +52,8 @@ pub struct RetryPolicy {
     max_total_wait: Duration,
     jitter: bool,
     retry_unsafe: bool,
+    connect_attempts: u32,
+    connect_max_wait: Duration,
 }
 
 impl Default for RetryPolicy {
@@ -56,6 +67,8 @@ impl Default for RetryPolicy {
             max_total_wait: Duration::from_secs(75),
             jitter: true,
             retry_unsafe: false,
+            connect_attempts: 3,
+            connect_max_wait: Duration::from_secs(10),
         }
     }
 }
@@ -109,9 +122,29 @@ impl RetryPolicy {
         self
     }
 
+    /// Total attempts, the first included (at least 1), when the host
+    /// cannot be reached: DNS failures, refused connections, failed TLS
+    /// handshakes.
+    pub fn connect_attempts(mut self, attempts: u32) -> Self {
+        self.connect_attempts = attempts.max(1);
+        self
+    }
+
+    /// The most time spent waiting between attempts to reach a host that
+    /// cannot be reached, in total.
+    pub fn connect_max_wait(mut self, budget: Duration) -> Self {
+        self.connect_max_wait = budget;
+        self
+    }
+
     /// Total attempts allowed.
     pub fn attempts(&self) -> u32 {
         self.max_attempts
+    }
+
+    /// Total attempts allowed when the host cannot be reached.
+    pub fn attempts_to_connect(&self) -> u32 {
+        self.connect_attempts
     }
 
     /// Whether an error is worth another attempt for a request that is
@@ -134,22 +167,31 @@ impl RetryPolicy {
     }
 
     /// Runs `op` until it succeeds, fails for good, or the policy is spent.
-    /// `op` receives the attempt number (1-based).
-    pub(crate) async fn run<T, F, Fut>(&self, idempotent: bool, mut op: F) -> Result<T, Error>
+    /// `op` receives the attempt number (1-based); `notify` hears of each
+    /// retry before its wait.
+    pub(crate) async fn run<T, F, Fut>(
+        &self,
+        what: &'static str,
+        idempotent: bool,
+        notify: Option<&OnRetry>,
+        mut op: F,
+    ) -> Result<T, Error>
     where
         F: FnMut(u32) -> Fut,
         Fut: Future<Output = Result<T, Error>>,
     {
+        let most = self.max_attempts.max(self.connect_attempts);
         let mut backoff = ExponentialBuilder::default()
             .with_min_delay(self.initial_backoff)
             .with_max_delay(self.max_backoff)
-            .with_max_times(self.max_attempts.saturating_sub(1) as usize);
+            .with_max_times(most.saturating_sub(1) as usize);
         if self.jitter {
             backoff = backoff.with_jitter();
         }
         let attempt = Cell::new(0u32);
         let waited = Cell::new(Duration::ZERO);
-        let budget = self.max_total_wait;
+        let connect_waited = Cell::new(Duration::ZERO);
+        let connect_failures = Cell::new(0u32);
         let op = || {
             attempt.set(attempt.get() + 1);
             op(attempt.get())
@@ -160,19 +202,116 @@ impl RetryPolicy {
             .adjust(|e, backoff_delay| {
                 // `None` from backon means attempts are spent.
                 let backoff_delay = backoff_delay?;
+                if e.is_connect_failure() {
+                    // Each budget counts only its own kind of failure.
+                    connect_failures.set(connect_failures.get() + 1);
+                    let total = connect_waited.get() + backoff_delay;
+                    if connect_failures.get() >= self.connect_attempts
+                        || total > self.connect_max_wait
+                    {
+                        tracing::debug!(?total, "the host stays unreachable; giving up");
+                        return None;
+                    }
+                    connect_waited.set(total);
+                    return Some(backoff_delay);
+                }
+                if attempt.get() - connect_failures.get() >= self.max_attempts {
+                    return None;
+                }
                 let delay = e.retry_after().unwrap_or(backoff_delay);
                 let total = waited.get() + delay;
-                if total > budget {
-                    tracing::debug!(?delay, ?budget, "retry wait exceeds the budget; giving up");
+                if total > self.max_total_wait {
+                    tracing::debug!(?delay, budget = ?self.max_total_wait, "retry wait exceeds the budget; giving up");
                     return None;
                 }
                 waited.set(total);
                 Some(delay)
             })
             .notify(|e, delay| {
-                tracing::warn!(attempt = attempt.get(), ?delay, error = %e, "retrying");
+                let event = RetryEvent {
+                    what,
+                    next_attempt: attempt.get() + 1,
+                    max_attempts: if e.is_connect_failure() {
+                        self.connect_attempts
+                    } else {
+                        self.max_attempts
+                    },
+                    delay,
+                    error: e,
+                };
+                tracing::warn!(
+                    request = what,
+                    attempt = event.next_attempt,
+                    of = event.max_attempts,
+                    ?delay,
+                    cause = %event.cause(),
+                    "retrying"
+                );
+                if let Some(notify) = notify {
+                    notify.call(&event);
+                }
             })
             .await
+    }
+}
+
+/// A retry about to happen: given to [`OnRetry`] callbacks (see
+/// [`UploadOptions::on_retry`](crate::UploadOptions::on_retry)).
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct RetryEvent<'a> {
+    /// Which request is retried (`Create Asset Metadata`, `the S3 upload`).
+    pub what: &'static str,
+    /// The attempt about to be made (2 for the first retry).
+    pub next_attempt: u32,
+    /// The most attempts this kind of failure gets.
+    pub max_attempts: u32,
+    /// The wait before it.
+    pub delay: Duration,
+    /// The failure that caused it.
+    pub error: &'a Error,
+}
+
+impl RetryEvent<'_> {
+    /// The cause in a few words, e.g. `cannot resolve s3.amazonaws.com` or
+    /// `429 Too Many Requests`.
+    pub fn cause(&self) -> String {
+        self.error.brief()
+    }
+}
+
+impl fmt::Display for RetryEvent<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "retrying {} in {:.1} s (attempt {} of {}): {}",
+            self.what,
+            self.delay.as_secs_f64(),
+            self.next_attempt,
+            self.max_attempts,
+            self.cause()
+        )
+    }
+}
+
+/// A callback told of every retry.
+#[derive(Clone)]
+pub struct OnRetry(Arc<dyn Fn(&RetryEvent<'_>) + Send + Sync>);
+
+impl OnRetry {
+    /// Wraps a callback.
+    pub fn new(f: impl Fn(&RetryEvent<'_>) + Send + Sync + 'static) -> Self {
+        Self(Arc::new(f))
+    }
+
+    pub(crate) fn call(&self, event: &RetryEvent<'_>) {
+        (self.0)(event)
+    }
+}
+
+impl fmt::Debug for OnRetry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("OnRetry(..)")
     }
 }
 

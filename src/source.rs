@@ -168,7 +168,7 @@ impl UploadSource {
     }
 
     /// The length of the content; a path must exist and be a regular file.
-    async fn len(&self) -> Result<u64, Error> {
+    pub(crate) async fn len(&self) -> Result<u64, Error> {
         let path = match self {
             UploadSource::Path(path) => path,
             UploadSource::Bytes(b) => return Ok(b.len() as u64),
@@ -218,20 +218,20 @@ impl UploadSource {
         }
     }
 
-    /// A streamed request body of exactly the checked length. A source that
-    /// turns out shorter or longer than announced fails the request instead of
-    /// sending a truncated file.
+    /// A streamed request body of exactly `len` bytes: the length that was
+    /// hashed. A source that turns out shorter or longer fails the request
+    /// with [`SourceChanged`] instead of sending a truncated or different
+    /// file under the hash Webflow was given.
     pub(crate) async fn body(
         &self,
+        len: u64,
         progress: Option<Progress>,
-    ) -> Result<(reqwest::Body, u64), Error> {
-        // The length is read again for each attempt (a retry must send what
-        // the file holds now); `open` reports an unreadable file itself.
-        let len = self.len().await?;
+    ) -> Result<reqwest::Body, Error> {
         let reader = self.open().await?;
         // Read one byte past the announced length to notice a grown file.
         let limited = reader.take(len + 1);
         let mut sent = 0u64;
+        let shown = self.describe();
         let stream = ReaderStream::with_capacity(limited, CHUNK_SIZE)
             .map_err(std::io::Error::other)
             .chain(futures::stream::once(async { Ok(Bytes::new()) }))
@@ -240,25 +240,61 @@ impl UploadSource {
                 if chunk.is_empty() {
                     // End of the stream: the length must match exactly.
                     if sent != len {
-                        return Err(std::io::Error::new(
-                            std::io::ErrorKind::UnexpectedEof,
-                            format!("the source yielded {sent} bytes, {len} were announced (was the file changed during the upload?)"),
-                        ));
+                        return Err(std::io::Error::other(SourceChanged {
+                            source: shown.clone(),
+                            expected: len,
+                            found: Found::Shorter(sent),
+                        }));
                     }
                     return Ok(chunk);
                 }
                 sent += chunk.len() as u64;
                 if sent > len {
-                    return Err(std::io::Error::new(
-                        std::io::ErrorKind::InvalidData,
-                        format!("the source grew past the {len} bytes announced (was the file changed during the upload?)"),
-                    ));
+                    return Err(std::io::Error::other(SourceChanged {
+                        source: shown.clone(),
+                        expected: len,
+                        found: Found::Longer,
+                    }));
                 }
                 if let Some(p) = &progress {
                     p.report(sent, len);
                 }
                 Ok(chunk)
             });
-        Ok((reqwest::Body::wrap_stream(stream), len))
+        Ok(reqwest::Body::wrap_stream(stream))
     }
 }
+
+/// The content changed between hashing and the upload: the body stream
+/// stops with this error instead of sending other bytes than were hashed.
+#[derive(Debug)]
+pub(crate) struct SourceChanged {
+    source: String,
+    expected: u64,
+    found: Found,
+}
+
+#[derive(Debug)]
+enum Found {
+    Shorter(u64),
+    Longer,
+}
+
+impl fmt::Display for SourceChanged {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.found {
+            Found::Shorter(n) => write!(
+                f,
+                "{} changed during the upload: it shrank to {n} bytes after {} were hashed",
+                self.source, self.expected
+            ),
+            Found::Longer => write!(
+                f,
+                "{} changed during the upload: it grew past the {} bytes that were hashed",
+                self.source, self.expected
+            ),
+        }
+    }
+}
+
+impl std::error::Error for SourceChanged {}

@@ -16,6 +16,7 @@ use crate::upload_details::UploadDetails;
 
 /// Where S3 stored the file.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct StoredObject {
     /// The status S3 answered with (201, 200 or 204).
     pub status: u16,
@@ -31,6 +32,7 @@ pub struct StoredObject {
 
 /// An error document from S3 (`<Error><Code>…`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "PascalCase")]
 pub struct S3ErrorBody {
     /// S3's error code, e.g. `AccessDenied`.
@@ -299,7 +301,7 @@ pub(crate) async fn post_once(
     (http, timeout): (&reqwest::Client, std::time::Duration),
     upload_url: &str,
     fields: &UploadDetails,
-    source: &UploadSource,
+    (source, len): (&UploadSource, u64),
     file_name: &str,
     content_type: &str,
     progress: Option<Progress>,
@@ -309,7 +311,7 @@ pub(crate) async fn post_once(
     for (key, value) in fields.iter() {
         form = form.text(key.to_owned(), value.to_owned());
     }
-    let (body, len) = source.body(progress).await?;
+    let body = source.body(len, progress).await?;
     let part = Part::stream_with_length(body, len)
         .file_name(file_name.to_owned())
         .mime_str(content_type)
@@ -326,13 +328,13 @@ pub(crate) async fn post_once(
         .multipart(form)
         .send()
         .await
-        .map_err(|e| Error::from_reqwest(WHAT, &e, timeout))?;
+        .map_err(|e| Error::from_reqwest(WHAT, e, timeout))?;
     let status = response.status();
     let headers = response.headers().clone();
     let body = response
         .bytes()
         .await
-        .map_err(|e| Error::from_reqwest(WHAT, &e, timeout))?;
+        .map_err(|e| Error::from_reqwest(WHAT, e, timeout))?;
     if status.is_success() {
         Ok(parse_success(status, &headers, &body, fields)?)
     } else {

@@ -6,6 +6,7 @@ use std::path::Path;
 use crate::client::Client;
 use crate::error::Error;
 use crate::hash::{FileDigest, hash_source};
+use crate::retry::{OnRetry, RetryEvent};
 use crate::source::{Progress, UploadSource};
 use crate::storage::{self, StoredObject};
 use crate::types::{AssetUpload, CreateAssetRequest};
@@ -87,6 +88,7 @@ pub struct UploadOptions {
     limits: Limits,
     any_content_type: bool,
     digest: Option<FileDigest>,
+    on_retry: Option<OnRetry>,
 }
 
 impl UploadOptions {
@@ -146,10 +148,25 @@ impl UploadOptions {
         self.progress = Some(progress);
         self
     }
+
+    /// Called before each retry of this upload's requests (Create Asset
+    /// Metadata and the S3 POST), e.g. to tell a user why it is waiting.
+    ///
+    /// ```
+    /// use webflow_assets::UploadOptions;
+    ///
+    /// let options = UploadOptions::new().on_retry(|event| eprintln!("photo.png: {event}"));
+    /// # let _ = options;
+    /// ```
+    pub fn on_retry(mut self, f: impl Fn(&RetryEvent<'_>) + Send + Sync + 'static) -> Self {
+        self.on_retry = Some(OnRetry::new(f));
+        self
+    }
 }
 
 /// An asset that is in Webflow and whose bytes S3 confirmed.
 #[derive(Clone, Debug, serde::Serialize)]
+#[non_exhaustive]
 pub struct UploadedAsset {
     /// The asset id.
     pub id: String,
@@ -172,7 +189,17 @@ pub struct UploadedAsset {
 }
 
 /// Options of [`Client::post_presigned`].
+///
+/// ```
+/// use webflow_assets::PostOptions;
+///
+/// let options = PostOptions::new("hero.png", "image/png")
+///     .md5("3c7d87c9575702bc3b1e991f4d3c638e")
+///     .size(1234);
+/// assert_eq!(options.file_name, "hero.png");
+/// ```
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct PostOptions {
     /// The `filename` of the file part.
     pub file_name: String,
@@ -180,8 +207,52 @@ pub struct PostOptions {
     pub content_type: String,
     /// The file's MD5 (hex), to check S3's ETag against; computed if `None`.
     pub md5: Option<String>,
+    /// The number of bytes hashed: exactly this many are sent, and a source
+    /// that has changed length since fails the upload. Read from the source
+    /// if `None`.
+    pub size: Option<u64>,
     /// Progress observer.
     pub progress: Option<Progress>,
+    /// Told of each retry.
+    pub on_retry: Option<OnRetry>,
+}
+
+impl PostOptions {
+    /// Options for a file part named `file_name` of `content_type`.
+    pub fn new(file_name: impl Into<String>, content_type: impl Into<String>) -> Self {
+        Self {
+            file_name: file_name.into(),
+            content_type: content_type.into(),
+            md5: None,
+            size: None,
+            progress: None,
+            on_retry: None,
+        }
+    }
+
+    /// The file's MD5, to check S3's ETag against.
+    pub fn md5(mut self, md5: impl Into<String>) -> Self {
+        self.md5 = Some(md5.into());
+        self
+    }
+
+    /// The file's size as hashed.
+    pub fn size(mut self, size: u64) -> Self {
+        self.size = Some(size);
+        self
+    }
+
+    /// A progress observer.
+    pub fn progress(mut self, progress: Progress) -> Self {
+        self.progress = Some(progress);
+        self
+    }
+
+    /// Called before each retry of the POST.
+    pub fn on_retry(mut self, f: impl Fn(&RetryEvent<'_>) + Send + Sync + 'static) -> Self {
+        self.on_retry = Some(OnRetry::new(f));
+        self
+    }
 }
 
 /// The checked plan of an upload, made before any network call.
@@ -310,8 +381,10 @@ impl Client {
             &digest.md5,
             options.parent_folder.as_deref(),
         )?;
-        let created = self.create_asset_metadata(site_id, &request).await?;
-        self.finish_upload(created, &source, plan, digest, options.progress)
+        let created = self
+            .create_asset_metadata_notifying(site_id, &request, options.on_retry.as_ref())
+            .await?;
+        self.finish_upload(created, &source, plan, digest, options)
             .await
     }
 
@@ -321,7 +394,7 @@ impl Client {
         source: &UploadSource,
         plan: Plan,
         digest: FileDigest,
-        progress: Option<Progress>,
+        options: UploadOptions,
     ) -> Result<UploadedAsset, Error> {
         // S3 checks the file part's content type against the policy, so the
         // one Webflow signed wins over the local guess.
@@ -334,7 +407,9 @@ impl Client {
             file_name: plan.file_name.clone(),
             content_type: content_type.clone(),
             md5: Some(digest.md5.clone()),
-            progress,
+            size: Some(digest.size),
+            progress: options.progress,
+            on_retry: options.on_retry,
         };
         let stored = self
             .post_presigned(&created.upload_url, &created.upload_details, source, post)
@@ -371,9 +446,13 @@ impl Client {
                 "remove it from the form: S3 expects the file last, as the only `file` field",
             ));
         }
-        let md5 = match options.md5 {
-            Some(m) => m,
-            None => hash_source(source).await?.md5,
+        let (md5, len) = match (options.md5, options.size) {
+            (Some(m), Some(len)) => (m, len),
+            (Some(m), None) => (m, source.len().await?),
+            (None, _) => {
+                let digest = hash_source(source).await?;
+                (digest.md5, digest.size)
+            }
         };
         let content_type = fields
             .content_type()
@@ -384,31 +463,36 @@ impl Client {
             .shared
             .config
             .retry
-            .run(true, |attempt| {
-                let span = tracing::info_span!(
-                    "s3.upload",
-                    method = "POST",
-                    attempt,
-                    key = fields.key().unwrap_or_default()
-                );
-                let progress = options.progress.clone();
-                let (file_name, content_type) = (&options.file_name, &content_type);
-                tracing::Instrument::instrument(
-                    async move {
-                        storage::post_once(
-                            (http, self.shared.config.upload_timeout),
-                            upload_url,
-                            fields,
-                            source,
-                            file_name,
-                            content_type,
-                            progress,
-                        )
-                        .await
-                    },
-                    span,
-                )
-            })
+            .run(
+                "the S3 upload",
+                true,
+                options.on_retry.as_ref(),
+                |attempt| {
+                    let span = tracing::info_span!(
+                        "s3.upload",
+                        method = "POST",
+                        attempt,
+                        key = fields.key().unwrap_or_default()
+                    );
+                    let progress = options.progress.clone();
+                    let (file_name, content_type) = (&options.file_name, &content_type);
+                    tracing::Instrument::instrument(
+                        async move {
+                            storage::post_once(
+                                (http, self.shared.config.upload_timeout),
+                                upload_url,
+                                fields,
+                                (source, len),
+                                file_name,
+                                content_type,
+                                progress,
+                            )
+                            .await
+                        },
+                        span,
+                    )
+                },
+            )
             .await?;
         storage::verify_etag(&stored, &md5)?;
         Ok(stored)
@@ -426,8 +510,9 @@ impl Client {
                 "look the asset up in Webflow",
             ));
         };
-        let failed = |problem: String| Error::Verification {
+        let failed = |status: Option<reqwest::StatusCode>, problem: String| Error::Verification {
             url: url.to_owned(),
+            status,
             problem,
         };
         check_upload_url(url)?;
@@ -437,29 +522,35 @@ impl Client {
             .get(url)
             .send()
             .await
-            .map_err(|e| failed(crate::error::error_chain(&e)))?;
+            .map_err(|e| failed(None, crate::error::error_chain(&e)))?;
         if !response.status().is_success() {
-            return Err(failed(format!(
-                "the server answered {}; try again in a moment",
-                response.status()
-            )));
+            return Err(failed(
+                Some(response.status()),
+                format!(
+                    "the server answered {}; try again in a moment",
+                    response.status()
+                ),
+            ));
         }
         let mut hasher = md5::Md5::new();
         let mut size = 0u64;
         while let Some(chunk) = response
             .chunk()
             .await
-            .map_err(|e| failed(crate::error::error_chain(&e)))?
+            .map_err(|e| failed(None, crate::error::error_chain(&e)))?
         {
             hasher.update(&chunk);
             size += chunk.len() as u64;
         }
         let md5 = hex::encode(hasher.finalize());
         if md5 != asset.md5 || size != asset.size {
-            return Err(failed(format!(
-                "it serves {size} bytes with MD5 {md5}, but {} bytes with MD5 {} were uploaded; upload the file again",
-                asset.size, asset.md5
-            )));
+            return Err(failed(
+                None,
+                format!(
+                    "it serves {size} bytes with MD5 {md5}, but {} bytes with MD5 {} were uploaded; upload the file again",
+                    asset.size, asset.md5
+                ),
+            ));
         }
         Ok(())
     }

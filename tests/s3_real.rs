@@ -156,12 +156,7 @@ async fn post(
             url,
             form,
             &UploadSource::Bytes(bytes.to_vec().into()),
-            PostOptions {
-                file_name: "a.png".into(),
-                content_type: content_type.into(),
-                md5: None,
-                progress: None,
-            },
+            PostOptions::new("a.png", content_type),
         )
         .await
 }

@@ -261,12 +261,7 @@ async fn policy_breaking_upload_is_refused_and_hosted_url_serves_the_bytes() {
             &created.upload_url,
             &form,
             &UploadSource::Bytes(b"hello".to_vec().into()),
-            webflow_assets::PostOptions {
-                file_name: "a.png".into(),
-                content_type: "image/png".into(),
-                md5: None,
-                progress: None,
-            },
+            webflow_assets::PostOptions::new("a.png", "image/png"),
         )
         .await
         .unwrap_err();
