@@ -341,7 +341,13 @@ impl Error {
         };
         Error::Transport {
             what,
-            host: err.url().and_then(|u| u.host_str()).map(str::to_owned),
+            host: err.url().and_then(|u| {
+                let host = u.host_str()?;
+                Some(match u.port() {
+                    Some(port) => format!("{host}:{port}"),
+                    None => host.to_owned(),
+                })
+            }),
             message,
             not_sent: kind.is_connect(),
             kind,

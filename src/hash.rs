@@ -60,6 +60,22 @@ pub fn hash_file_blocking(path: &Path) -> Result<FileDigest, Error> {
         path: path.display().to_string(),
         source,
     };
+    // Checked before opening: opening a FIFO blocks until a writer appears.
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if !meta.is_file() {
+        return Err(Error::invalid(
+            format!(
+                "{} is {}, not a regular file",
+                path.display(),
+                if meta.is_dir() {
+                    "a directory"
+                } else {
+                    "a special file (FIFO, socket or device)"
+                }
+            ),
+            "pass a regular file",
+        ));
+    }
     let file = std::fs::File::open(path).map_err(io)?;
     hash_read(file).map_err(io)
 }

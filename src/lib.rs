@@ -16,7 +16,7 @@ pub mod storage;
 mod tls;
 pub(crate) mod upload;
 mod upload_details;
-pub(crate) mod validate;
+pub mod validate;
 
 pub use client::Client;
 pub use config::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_USER_AGENT, TOKEN_ENV, Token};

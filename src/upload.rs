@@ -274,6 +274,16 @@ pub fn guess_content_type(file_name: &str) -> Option<String> {
 }
 
 fn plan(source: &UploadSource, size: u64, options: &UploadOptions) -> Result<Plan, Error> {
+    if let (None, UploadSource::Path(path)) = (&options.file_name, source)
+        && path.file_name().is_some_and(|n| n.to_str().is_none())
+    {
+        // A lossy conversion would upload the asset under a name with U+FFFD
+        // in it, which matches no file anyone has.
+        return Err(Error::invalid(
+            format!("the file name of {} is not valid UTF-8", path.display()),
+            "rename the file, or give the asset a name (UploadOptions::file_name, or --name in the CLI)",
+        ));
+    }
     let file_name = match (&options.file_name, source.file_name()) {
         (Some(name), _) => name.clone(),
         (None, Some(name)) => name,

@@ -6,8 +6,16 @@ use crate::error::Error;
 /// Longest file name Webflow accepts ("under 100 characters").
 pub const MAX_FILE_NAME_CHARS: usize = 99;
 
-/// A Webflow object id: 24 hexadecimal digits.
-pub(crate) fn object_id(what: &str, id: &str) -> Result<(), Error> {
+/// A Webflow object id: 24 hexadecimal digits. `what` names the id in the
+/// error (e.g. `"site id"`).
+///
+/// ```
+/// use webflow_assets::validate::object_id;
+///
+/// assert!(object_id("site id", "580e63e98c9a982ac9b8b741").is_ok());
+/// assert!(object_id("site id", "my-site").is_err());
+/// ```
+pub fn object_id(what: &str, id: &str) -> Result<(), Error> {
     if id.len() == 24 && id.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Ok(());
     }
@@ -19,7 +27,7 @@ pub(crate) fn object_id(what: &str, id: &str) -> Result<(), Error> {
 
 /// A file name Webflow accepts: not empty, under 100 characters, no path
 /// separators, with an extension.
-pub(crate) fn file_name(name: &str) -> Result<(), Error> {
+pub fn file_name(name: &str) -> Result<(), Error> {
     let chars = name.chars().count();
     if name.trim().is_empty() {
         return Err(Error::invalid(
@@ -32,7 +40,7 @@ pub(crate) fn file_name(name: &str) -> Result<(), Error> {
             format!(
                 "the file name {name:?} has {chars} characters; Webflow accepts at most {MAX_FILE_NAME_CHARS}"
             ),
-            "shorten the name (or pass a shorter one with the file-name option)",
+            "rename the file, or give the asset a shorter name (UploadOptions::file_name, or --name in the CLI)",
         ));
     }
     if name.contains(['/', '\\']) || name.chars().any(char::is_control) {

@@ -42,6 +42,10 @@ pub(crate) struct UploadArgs {
     #[arg(long)]
     pub folder: Option<String>,
 
+    /// The asset's file name, instead of the file's own (one file only).
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+
     /// Uploads in flight at once (they share the token's rate limit).
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
@@ -59,13 +63,12 @@ pub(crate) struct UploadArgs {
     #[arg(long, value_name = "GLOB")]
     pub include: Vec<String>,
 
-    /// API token (default: the WEBFLOW_TOKEN environment variable). Never printed.
-    #[arg(
-        long,
-        env = "WEBFLOW_TOKEN",
-        hide_env_values = true,
-        conflicts_with = "sandbox"
-    )]
+    /// API token [env: WEBFLOW_TOKEN]. Never printed. With --sandbox the
+    /// environment's token is ignored; an explicit --token is an error.
+    // Read from the environment by hand, not with clap's `env`: clap counts an
+    // environment value as given, and `conflicts_with` would then refuse
+    // `--sandbox` for anyone who exported WEBFLOW_TOKEN.
+    #[arg(long, conflicts_with = "sandbox")]
     pub token: Option<String>,
 
     /// API root, for proxies (default https://api.webflow.com/v2); ignored
@@ -101,6 +104,24 @@ pub(crate) struct UploadArgs {
     /// connections, at the risk of an orphan asset entry.
     #[arg(long)]
     pub retry_unsafe: bool,
+
+    /// Attempts to reach a host that does not answer (DNS failure, refused
+    /// connection, TLS handshake) before giving up on a file.
+    #[arg(long, default_value_t = 3, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub connect_attempts: u32,
+
+    /// Longest total wait, in seconds, between those attempts.
+    #[arg(long, default_value_t = 10.0, value_name = "SECONDS", value_parser = seconds)]
+    pub connect_wait: f64,
+}
+
+fn seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(s) if s.is_finite() && (0.0..=3600.0).contains(&s) => Ok(s),
+        _ => Err(format!(
+            "{text:?} is not a number of seconds between 0 and 3600"
+        )),
+    }
 }
 
 #[derive(Debug, Args)]

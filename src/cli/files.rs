@@ -12,8 +12,17 @@ pub(crate) fn collect(paths: &[PathBuf], include: &[String]) -> Result<Vec<PathB
     let globs = build_globs(include)?;
     let mut out = Vec::new();
     for path in paths {
-        let meta = std::fs::metadata(path)
-            .map_err(|e| Usage(format!("{}: {e}; check the path", path.display())))?;
+        let meta = std::fs::metadata(path).map_err(|e| {
+            Usage(match e.kind() {
+                std::io::ErrorKind::NotFound => {
+                    format!("{} does not exist; check the path", path.display())
+                }
+                _ => format!(
+                    "{} cannot be read: {e}; check the path and its permissions",
+                    path.display()
+                ),
+            })
+        })?;
         if meta.is_dir() {
             let mut found = Vec::new();
             for entry in walkdir::WalkDir::new(path)
@@ -34,6 +43,12 @@ pub(crate) fn collect(paths: &[PathBuf], include: &[String]) -> Result<Vec<PathB
                 }
             }
             out.extend(found);
+        } else if !meta.is_file() {
+            return Err(Usage(format!(
+                "{} is {}, not a regular file; pass a regular file (reading it could block forever or never end)",
+                path.display(),
+                describe_kind(&meta)
+            )));
         } else {
             // A file named explicitly is uploaded even if it does not match
             // --include: the user asked for it by name.
@@ -49,6 +64,29 @@ pub(crate) fn collect(paths: &[PathBuf], include: &[String]) -> Result<Vec<PathB
         ));
     }
     Ok(out)
+}
+
+/// What a path that is neither a file nor a directory is.
+fn describe_kind(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_char_device() {
+            return "a character device";
+        }
+        if t.is_block_device() {
+            return "a block device";
+        }
+    }
+    let _ = meta;
+    "a special file"
 }
 
 fn is_hidden(relative: &Path) -> bool {

@@ -30,15 +30,19 @@ pub(crate) struct Manifest {
 }
 
 impl Manifest {
-    /// Opens (creating) the manifest and reads what it holds. A line cut by a
-    /// crash is skipped: the upload it would record is redone, never lost.
-    pub fn open(path: &Path) -> Result<Self, String> {
+    /// Opens (creating) the manifest and reads what it holds, with a
+    /// warning for each line that cannot be read. A last line cut by a crash
+    /// is skipped without one: the upload it would record is redone, never lost.
+    pub fn open(path: &Path) -> Result<(Self, Vec<String>), String> {
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
             Err(e) => return Err(format!("cannot read the manifest {}: {e}", path.display())),
         };
         let mut done = HashSet::new();
+        let mut warnings = Vec::new();
+        // Only a last line without its newline can be a write cut short.
+        let torn = (!text.is_empty() && !text.ends_with('\n')).then(|| text.lines().count());
         for (n, line) in text.lines().enumerate() {
             if line.trim().is_empty() {
                 continue;
@@ -47,9 +51,14 @@ impl Manifest {
                 Ok(r) => {
                     done.insert((r.site, r.path, r.md5));
                 }
-                Err(e) => {
-                    tracing::warn!(line = n + 1, error = %e, "skipping an unreadable manifest line")
+                Err(_) if torn == Some(n + 1) => {
+                    tracing::debug!(line = n + 1, "skipping a torn last manifest line");
                 }
+                Err(e) => warnings.push(format!(
+                    "{}:{}: not a manifest record ({e}); skipped, so that file will be uploaded again if it is in this batch",
+                    path.display(),
+                    n + 1
+                )),
             }
         }
         let mut file = std::fs::OpenOptions::new()
@@ -66,11 +75,14 @@ impl Manifest {
         if !text.is_empty() && !text.ends_with('\n') {
             let _ = file.write_all(b"\n");
         }
-        Ok(Self {
-            path: path.to_owned(),
-            done,
-            file: Mutex::new(file),
-        })
+        Ok((
+            Self {
+                path: path.to_owned(),
+                done,
+                file: Mutex::new(file),
+            },
+            warnings,
+        ))
     }
 
     pub fn path(&self) -> &Path {

@@ -28,19 +28,29 @@ struct Job {
     client: Client,
     site: String,
     folder: Option<String>,
+    name: Option<String>,
     limits: Limits,
     manifest: Option<Manifest>,
     verify: bool,
     cancelled: AtomicBool,
-    bars: Bars,
+    bars: Arc<Bars>,
     json: bool,
     quiet: bool,
 }
 
+/// The environment variables that name a real site; `--sandbox` ignores them.
+const WEBFLOW_ENV: [&str; 3] = ["WEBFLOW_TOKEN", "WEBFLOW_SITE_ID", "WEBFLOW_BASE_URL"];
+
 pub(crate) async fn run(args: UploadArgs) -> Result<u8, Usage> {
     let files = files::collect(&args.paths, &args.include)?;
     if let Some(folder) = &args.folder {
-        check_id("--folder", folder)?;
+        check_id("folder id (--folder)", folder)?;
+    }
+    if args.name.is_some() && files.len() != 1 {
+        return Err(Usage(format!(
+            "--name names one asset, but {} files were given; upload them one at a time, or drop --name",
+            files.len()
+        )));
     }
     let limits = if args.no_size_limits {
         Limits::unlimited()
@@ -49,9 +59,12 @@ pub(crate) async fn run(args: UploadArgs) -> Result<u8, Usage> {
     };
     // Batches wait out rate limits rather than fail: a 429's Retry-After is
     // often a minute.
+    // An unreachable host gets its own few quick attempts.
     let mut policy = RetryPolicy::default()
         .max_attempts(10)
-        .max_total_wait(Duration::from_secs(600));
+        .max_total_wait(Duration::from_secs(600))
+        .connect_attempts(args.connect_attempts)
+        .connect_max_wait(Duration::from_secs_f64(args.connect_wait));
     if args.retry_unsafe {
         policy = policy.retry_unsafe(true);
     }
@@ -72,6 +85,16 @@ pub(crate) async fn run(args: UploadArgs) -> Result<u8, Usage> {
             .map_err(|e| Usage(e.to_string()))?;
         let site = s.site_id().to_owned();
         if !args.quiet && !args.json {
+            let set: Vec<&str> = WEBFLOW_ENV
+                .into_iter()
+                .filter(|v| std::env::var_os(v).is_some())
+                .collect();
+            if !set.is_empty() {
+                eprintln!(
+                    "note: --sandbox ignores {} from the environment",
+                    set.join(", ")
+                );
+            }
             eprintln!(
                 "sandbox: Webflow API at {}, S3 at {}",
                 s.base_url(),
@@ -84,9 +107,14 @@ pub(crate) async fn run(args: UploadArgs) -> Result<u8, Usage> {
         let Some(site) = args.site.clone() else {
             return Err(Usage("no site given: pass --site <SITE_ID> (or set WEBFLOW_SITE_ID), or use --sandbox to try without an account".to_owned()));
         };
-        check_id("--site", &site)?;
+        check_id("site id (--site)", &site)?;
         let mut builder = Client::builder().retry(policy);
-        match &args.token {
+        let token = args
+            .token
+            .clone()
+            .or_else(|| std::env::var(webflow_assets::TOKEN_ENV).ok())
+            .filter(|t| !t.trim().is_empty());
+        match token {
             Some(token) => builder = builder.token(token),
             None => return Err(Usage("no token given: set WEBFLOW_TOKEN or pass --token (a site token with the assets:write scope)".to_owned())),
         }
@@ -104,7 +132,15 @@ pub(crate) async fn run(args: UploadArgs) -> Result<u8, Usage> {
         (None, false, false) => Some(PathBuf::from(".webflow-assets.jsonl")),
     };
     let manifest = match manifest_path {
-        Some(p) => Some(Manifest::open(&p).map_err(Usage)?),
+        Some(p) => {
+            let (manifest, warnings) = Manifest::open(&p).map_err(Usage)?;
+            if !args.quiet {
+                for warning in warnings {
+                    eprintln!("warning: {warning}");
+                }
+            }
+            Some(manifest)
+        }
         None => None,
     };
 
@@ -116,11 +152,12 @@ pub(crate) async fn run(args: UploadArgs) -> Result<u8, Usage> {
         client,
         site,
         folder: args.folder.clone(),
+        name: args.name.clone(),
         limits,
         manifest,
         verify: args.verify || args.sandbox,
         cancelled: AtomicBool::new(false),
-        bars: Bars::new(total, files.len(), args.quiet || args.json),
+        bars: Arc::new(Bars::new(total, files.len(), args.quiet || args.json)),
         json: args.json,
         quiet: args.quiet,
     });
@@ -209,13 +246,7 @@ pub(crate) async fn run(args: UploadArgs) -> Result<u8, Usage> {
 }
 
 fn check_id(flag: &str, id: &str) -> Result<(), Usage> {
-    if id.len() == 24 && id.bytes().all(|b| b.is_ascii_hexdigit()) {
-        Ok(())
-    } else {
-        Err(Usage(format!(
-            "{flag} {id:?} is not a Webflow id (24 hexadecimal characters); copy it from the site's settings"
-        )))
-    }
+    webflow_assets::validate::object_id(flag, id).map_err(|e| Usage(e.to_string()))
 }
 
 async fn upload_one(job: &Job, file: &Path) -> Outcome {
@@ -235,10 +266,11 @@ async fn upload_one(job: &Job, file: &Path) -> Outcome {
         job.bars.overall().inc(digest.size);
         return Outcome::Skipped;
     }
-    let name = file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let name = job.name.clone().unwrap_or_else(|| {
+        file.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    });
     let bar = job.bars.file(&name, digest.size);
     let overall = job.bars.overall().clone();
     let file_bar = bar.clone();
@@ -256,6 +288,21 @@ async fn upload_one(job: &Job, file: &Path) -> Outcome {
         });
     if let Some(folder) = &job.folder {
         options = options.parent_folder(folder);
+    }
+    if let Some(asset_name) = &job.name {
+        options = options.file_name(asset_name);
+    }
+    if !job.quiet {
+        let (bars, shown) = (job.bars.clone(), file.display().to_string());
+        options = options.on_retry(move |event| {
+            bars.eprintln(&format!(
+                "{shown}: retrying in {:.1} s (attempt {} of {}): {}",
+                event.delay.as_secs_f64(),
+                event.next_attempt,
+                event.max_attempts,
+                event.cause()
+            ));
+        });
     }
     let result = job
         .client
