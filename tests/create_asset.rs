@@ -24,7 +24,7 @@ fn ok_documented() -> ResponseTemplate {
 }
 
 async fn server_answering(template: ResponseTemplate) -> MockServer {
-    let server = MockServer::start().await;
+    let server = mock_server().await;
     Mock::given(method("POST"))
         .and(path(ASSETS_PATH))
         .respond_with(template)
@@ -284,7 +284,7 @@ fn rate_limited(retry_after: &str) -> ResponseTemplate {
 }
 
 async fn sequence(first: ResponseTemplate, times: u64, then: ResponseTemplate) -> MockServer {
-    let server = MockServer::start().await;
+    let server = mock_server().await;
     Mock::given(method("POST"))
         .and(path(ASSETS_PATH))
         .respond_with(first)
@@ -444,7 +444,7 @@ async fn invalid_site_id_fails_before_any_request() {
 
 #[tokio::test]
 async fn token_is_redacted_in_debug() {
-    let server = MockServer::start().await;
+    let server = mock_server().await;
     let c = client(&server);
     assert!(!format!("{c:?}").contains(TOKEN));
     assert!(!format!("{:?}", c.generated()).contains(TOKEN));

@@ -50,7 +50,7 @@ fn post_response(etag: &str) -> ResponseTemplate {
 /// A server playing Webflow: the documented metadata, with `extra` form
 /// fields, pointing at its own S3 path.
 async fn mock_webflow(extra: &[(&str, &str)]) -> MockServer {
-    let server = MockServer::start().await;
+    let server = mock_server().await;
     let body = metadata(&server, extra);
     Mock::given(method("POST"))
         .and(path(ASSETS_PATH))
@@ -418,22 +418,148 @@ async fn preflight_refuses_bad_input_without_network() {
         )
         .await
         .unwrap_err();
-    assert!(!matches!(err, Error::InvalidInput { .. }), "{err:?}");
+    // Past the checks, the upload reached S3 (whose mock answers 500).
+    assert!(
+        matches!(&err, Error::Storage(StorageError::Unexpected { status, .. }) if status.as_u16() == 500),
+        "{err:?}"
+    );
+    assert!(s3_request_count(&server).await >= 1);
 }
 
 #[tokio::test]
-async fn file_changed_size_during_upload_is_an_error_not_a_truncated_upload() {
-    // The reader announces 100 bytes but yields 50.
+async fn reader_shorter_than_announced_is_refused_before_the_upload() {
+    // The reader announces 100 bytes but yields 50: the hash pass sees it.
     let server = mock_both(&[], post_response("x")).await;
     let source = UploadSource::reader(100, || async { Ok(std::io::Cursor::new(vec![7u8; 50])) });
     let err = client(&server)
         .upload(SITE, source, UploadOptions::new().file_name("file.png"))
         .await
         .unwrap_err();
-    assert!(err.to_string().contains("changed"), "{err}");
+    assert!(
+        matches!(&err, Error::InvalidInput { problem, .. } if problem.contains("changed while it was being read")),
+        "{err:?}"
+    );
     let s3_requests = s3_request_count(&server).await;
     assert_eq!(
         s3_requests, 0,
         "nothing is sent when the hash pass already saw the wrong size"
     );
+}
+
+/// Answers Create Asset Metadata after rewriting the file being uploaded:
+/// the file changes between the hash and the S3 body.
+struct RewriteFileThenRespond {
+    path: std::path::PathBuf,
+    content: Vec<u8>,
+    body: String,
+}
+
+impl wiremock::Respond for RewriteFileThenRespond {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        std::fs::write(&self.path, &self.content).unwrap();
+        metadata_response(self.body.clone())
+    }
+}
+
+/// The in-stream guard: a file that grows or shrinks after it was hashed
+/// fails the upload; S3 never receives a body, short or long.
+#[tokio::test]
+async fn file_changed_between_hash_and_upload_is_an_error_not_a_truncated_upload() {
+    let original = png(600_000);
+    for (direction, content) in [
+        ("shrank", original[..1000].to_vec()),
+        ("grew", [original.as_slice(), b"more bytes"].concat()),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("photo.png");
+        std::fs::write(&file, &original).unwrap();
+        let server = mock_server().await;
+        Mock::given(method("POST"))
+            .and(path(ASSETS_PATH))
+            .respond_with(RewriteFileThenRespond {
+                path: file.clone(),
+                content,
+                body: metadata(&server, &[]),
+            })
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(path(S3_PATH))
+            .respond_with(post_response(&md5_hex(&original)))
+            .mount(&server)
+            .await;
+        let err = client(&server)
+            .upload(SITE, UploadSource::path(&file), UploadOptions::new())
+            .await
+            .unwrap_err();
+        let Error::InvalidInput { problem, .. } = &err else {
+            panic!("{direction}: {err:?}");
+        };
+        assert!(
+            problem.contains(&format!("changed during the upload: it {direction}")),
+            "{direction}: {problem}"
+        );
+        assert_eq!(
+            s3_request_count(&server).await,
+            0,
+            "{direction}: S3 received a body"
+        );
+    }
+}
+
+#[tokio::test]
+async fn verify_hosted_reports_other_bytes_and_failed_downloads() {
+    let file = png(500);
+    let server = mock_server().await;
+    let hosted = "/hosted/file.png";
+    let original = fixture_json("create_asset_200.json");
+    let body = metadata(&server, &[]).replace(
+        original["hostedUrl"].as_str().unwrap(),
+        &format!("{}{hosted}", server.uri()),
+    );
+    Mock::given(method("POST"))
+        .and(path(ASSETS_PATH))
+        .respond_with(metadata_response(body))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(S3_PATH))
+        .respond_with(post_response(&md5_hex(&file)))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let asset = client
+        .upload(
+            SITE,
+            UploadSource::Bytes(file.clone().into()),
+            UploadOptions::new().file_name("file.png"),
+        )
+        .await
+        .unwrap();
+
+    // First served, but not the bytes uploaded; then not served at all.
+    Mock::given(method("GET"))
+        .and(path(hosted))
+        .respond_with(ResponseTemplate::new(200).set_body_bytes(png(499)))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(hosted))
+        .respond_with(ResponseTemplate::new(404))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    let err = client.verify_hosted(&asset).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Verification { status: None, problem, .. } if problem.contains("it serves 499 bytes")),
+        "{err:?}"
+    );
+    let err = client.verify_hosted(&asset).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Verification { status: Some(s), .. } if s.as_u16() == 404),
+        "{err:?}"
+    );
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
 }

@@ -67,3 +67,30 @@ pub fn request_shape(req: &Request) -> Value {
         "body": body,
     })
 }
+
+/// Answers a request that no mock of the test matches, naming it.
+struct Unmatched;
+
+impl wiremock::Respond for Unmatched {
+    fn respond(&self, req: &Request) -> wiremock::ResponseTemplate {
+        wiremock::ResponseTemplate::new(599)
+            .set_body_string(format!("no mock matches {} {}", req.method, req.url))
+    }
+}
+
+/// A mock server on which a request that no mock matches fails the test:
+/// wiremock's own answer, a 404, would read as `Error::NotFound` and could
+/// pass a test by accident. The fallback answers 599 naming the request,
+/// and its `expect(0)` fails the test, listing the request, when the
+/// server is dropped.
+pub async fn mock_server() -> MockServer {
+    let server = MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::any())
+        .respond_with(Unmatched)
+        .with_priority(u8::MAX)
+        .named("fallback: a request that no mock of the test matches")
+        .expect(0)
+        .mount(&server)
+        .await;
+    server
+}
