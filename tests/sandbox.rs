@@ -96,6 +96,10 @@ async fn each_validation_error() {
             json!({"fileName": "a.png", "fileHash": HASH, "parentFolder": null}),
         ),
         (
+            "unknown field",
+            json!({"fileName": "a.png", "fileHash": HASH, "folder": "x"}),
+        ),
+        (
             "bad parentFolder",
             json!({"fileName": "a.png", "fileHash": HASH, "parentFolder": "Images"}),
         ),

@@ -12,8 +12,8 @@ use serde_json::{Value, json};
 
 use super::server::{Body, Shared, full};
 use super::{PostPolicy, SANDBOX_BUCKET};
+use crate::types;
 use crate::upload::{ACCEPTED_CONTENT_TYPES, guess_content_type};
-use crate::validate;
 
 const CACHE_CONTROL: &str = "max-age=31536000, must-revalidate";
 
@@ -79,8 +79,30 @@ fn json_response(
     resp
 }
 
-fn detail(param: &str, description: &str) -> Value {
-    json!({"param": param, "description": description})
+/// One entry of a 400's `details`, in the form Webflow's spec shows:
+/// `{"field": ..., "message": ...}`.
+fn detail(field: &str, message: &str) -> Value {
+    json!({"field": field, "message": message})
+}
+
+/// Checks a request field against the spec's rules for it, as the generated
+/// type carries them (pattern, length): the sandbox judges requests by the
+/// spec, not by the client's own pre-flight checks, so that the two can
+/// disagree and a test can catch it.
+fn spec_check<T>(field: &str, value: Option<&Value>, required: bool) -> Result<Option<T>, Value>
+where
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+{
+    match value {
+        None if !required => Ok(None),
+        None => Err(detail(field, &format!("{field} is required"))),
+        Some(Value::String(s)) => s
+            .parse::<T>()
+            .map(Some)
+            .map_err(|e| detail(field, &format!("{field} is invalid: {e}"))),
+        Some(_) => Err(detail(field, &format!("{field} must be a string"))),
+    }
 }
 
 async fn create_asset(shared: &Shared, site: &str, req: Request<Incoming>) -> Response<Body> {
@@ -116,7 +138,7 @@ async fn create_asset(shared: &Shared, site: &str, req: Request<Incoming>) -> Re
         return resp;
     }
     let rate = Some(&rate);
-    if validate::object_id("site id", site).is_err() {
+    if site.parse::<types::CreateAssetSiteId>().is_err() {
         refused();
         return webflow_error(
             StatusCode::BAD_REQUEST,
@@ -161,45 +183,45 @@ async fn create_asset(shared: &Shared, site: &str, req: Request<Incoming>) -> Re
     };
 
     let mut details = Vec::new();
-    let file_name = fields
-        .get("fileName")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned();
-    match fields.get("fileName") {
-        Some(Value::String(_)) => {
-            if let Err(e) = validate::file_name(&file_name) {
-                details.push(detail("fileName", &e.to_string()));
-            }
+    let file_name =
+        spec_check::<types::CreateAssetRequestFileName>("fileName", fields.get("fileName"), true);
+    let file_hash =
+        spec_check::<types::CreateAssetRequestFileHash>("fileHash", fields.get("fileHash"), true);
+    let parent_folder = spec_check::<types::CreateAssetRequestParentFolder>(
+        "parentFolder",
+        fields.get("parentFolder"),
+        false,
+    );
+    if let Err(d) = &file_hash {
+        details.push(d.clone());
+    }
+    let file_name = match file_name {
+        Ok(name) => name.map(|n| n.to_string()).unwrap_or_default(),
+        Err(d) => {
+            details.push(d);
+            String::new()
         }
-        _ => details.push(detail(
-            "fileName",
-            "fileName is required and must be a string",
-        )),
-    }
-    match fields.get("fileHash") {
-        Some(Value::String(h)) if validate::md5_hex(h).is_ok() => {}
-        Some(_) => details.push(detail(
-            "fileHash",
-            "fileHash must be an MD5 hash (32 hexadecimal characters)",
-        )),
-        None => details.push(detail("fileHash", "fileHash is required")),
-    }
-    let parent_folder = match fields.get("parentFolder") {
-        None => None,
-        Some(Value::String(f)) if validate::object_id("folder", f).is_ok() => Some(f.clone()),
-        Some(_) => {
-            details.push(detail(
-                "parentFolder",
-                "parentFolder must be a valid ID; omit it for the root folder",
-            ));
+    };
+    let parent_folder = match parent_folder {
+        Ok(folder) => folder.map(|f| f.to_string()),
+        Err(d) => {
+            details.push(d);
             None
         }
     };
+    // The rest of the spec's rules (no other fields) through the whole type.
+    if details.is_empty()
+        && let Err(e) = serde_json::from_value::<types::CreateAssetRequest>(Value::Object(fields))
+    {
+        details.push(detail("body", &e.to_string()));
+    }
     let content_type =
         guess_content_type(&file_name).filter(|ct| ACCEPTED_CONTENT_TYPES.contains(&ct.as_str()));
     if details.is_empty() && content_type.is_none() {
-        details.push(detail("fileName", "the file type is not supported"));
+        details.push(detail(
+            "fileName",
+            "fileName has a file type that is not supported",
+        ));
     }
     let Some(content_type) = content_type.filter(|_| details.is_empty()) else {
         refused();
