@@ -49,14 +49,228 @@ fn generate() -> Result<(), String> {
     let tokens = generator
         .generate_tokens(&spec)
         .map_err(|e| format!("progenitor refused it: {e}"))?;
-    let ast: syn::File =
+    let mut ast: syn::File =
         syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
+    schema_rules::apply(&mut ast, &spec);
     let code = prettyplease::unparse(&ast);
 
     let out_dir = std::env::var("OUT_DIR").map_err(|e| format!("OUT_DIR is not set: {e}"))?;
     let out = Path::new(&out_dir).join("codegen.rs");
     std::fs::write(&out, code).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
     Ok(())
+}
+
+/// typify checks a string's `pattern`, `minLength` and `maxLength` in the
+/// newtype's `FromStr`, but the newtype's derived `JsonSchema` says only
+/// `"type": "string"`; and an optional field that the spec does not mark
+/// `nullable` is an `Option`, which schemars exports as nullable. This
+/// writes the spec's rules back into the derived schemas, so that
+/// `webflow_assets::schema` exports what `openapi/` says.
+mod schema_rules {
+    use std::collections::HashMap;
+
+    use openapiv3::{OpenAPI, ReferenceOr, SchemaKind, Type};
+    use syn::{Fields, Item, parse_quote};
+
+    /// Length and pattern of a constrained string newtype.
+    #[derive(Default)]
+    struct Rules {
+        min: Option<usize>,
+        max: Option<usize>,
+        pattern: Option<String>,
+    }
+
+    pub fn apply(file: &mut syn::File, spec: &OpenAPI) {
+        let not_nullable = optional_non_nullable(spec);
+        walk(&mut file.items, &not_nullable);
+    }
+
+    fn walk(items: &mut Vec<Item>, not_nullable: &HashMap<String, Vec<String>>) {
+        let mut rules = HashMap::new();
+        let mut extra = Vec::new();
+        for item in items.iter() {
+            if let Item::Impl(imp) = item
+                && imp.trait_.as_ref().is_some_and(|(_, path, _)| {
+                    path.segments.last().is_some_and(|s| s.ident == "FromStr")
+                })
+                && let syn::Type::Path(ty) = &*imp.self_ty
+                && let Some(name) = ty.path.segments.last()
+            {
+                let body = quote::ToTokens::to_token_stream(imp).to_string();
+                rules.insert(name.ident.to_string(), parse_rules(&body));
+            }
+        }
+        for item in items.iter_mut() {
+            match item {
+                Item::Mod(m) => {
+                    if let Some((_, inner)) = &mut m.content {
+                        walk(inner, not_nullable);
+                    }
+                }
+                Item::Struct(st) => {
+                    let name = st.ident.to_string();
+                    if let (Some(r), Fields::Unnamed(fields)) = (rules.get(&name), &st.fields)
+                        && fields.unnamed.len() == 1
+                    {
+                        // schemars ignores validation attributes on a
+                        // `serde(transparent)` newtype: the derive goes, and
+                        // a hand-made impl (below) says the rules.
+                        drop_derive(&mut st.attrs, "JsonSchema");
+                        extra.push(schema_impl(&st.ident, r));
+                    }
+                    if let (Some(props), Fields::Named(fields)) =
+                        (not_nullable.get(&name), &mut st.fields)
+                    {
+                        for field in fields.named.iter_mut() {
+                            let renamed = field.attrs.iter().any(|a| {
+                                let text = quote::ToTokens::to_token_stream(a).to_string();
+                                props
+                                    .iter()
+                                    .any(|p| text.contains(&format!("rename = \"{p}\"")))
+                            });
+                            if renamed && let Some(inner) = option_inner(&field.ty) {
+                                // Still optional (`default`), but never null.
+                                field.attrs.push(parse_quote!(#[serde(default)]));
+                                let with = quote::ToTokens::to_token_stream(&inner).to_string();
+                                field.attrs.push(parse_quote!(#[schemars(with = #with)]));
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        items.extend(extra);
+    }
+
+    /// Removes `name` from the item's `#[derive(...)]` lists.
+    fn drop_derive(attrs: &mut [syn::Attribute], name: &str) {
+        use syn::punctuated::Punctuated;
+        for attr in attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
+            let Ok(paths) =
+                attr.parse_args_with(Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+            else {
+                continue;
+            };
+            let kept: Vec<&syn::Path> = paths
+                .iter()
+                .filter(|p| p.segments.last().is_none_or(|s| s.ident != name))
+                .collect();
+            *attr = parse_quote!(#[derive(#(#kept),*)]);
+        }
+    }
+
+    /// A `JsonSchema` impl for a constrained string newtype: inline (as the
+    /// derive of a transparent newtype is), with the spec's rules.
+    fn schema_impl(ident: &syn::Ident, r: &Rules) -> Item {
+        let name = ident.to_string();
+        let opt_usize = |v: Option<usize>| match v {
+            Some(n) => quote::quote!(Some(#n as u32)),
+            None => quote::quote!(None),
+        };
+        let (min, max) = (opt_usize(r.min), opt_usize(r.max));
+        let pattern = match &r.pattern {
+            Some(p) => quote::quote!(Some(#p.to_owned())),
+            None => quote::quote!(None),
+        };
+        parse_quote! {
+            impl schemars::JsonSchema for #ident {
+                fn schema_name() -> ::std::string::String {
+                    #name.to_owned()
+                }
+                fn is_referenceable() -> bool {
+                    false
+                }
+                fn json_schema(
+                    _: &mut schemars::r#gen::SchemaGenerator,
+                ) -> schemars::schema::Schema {
+                    schemars::schema::SchemaObject {
+                        instance_type: Some(schemars::schema::InstanceType::String.into()),
+                        string: Some(Box::new(schemars::schema::StringValidation {
+                            max_length: #max,
+                            min_length: #min,
+                            pattern: #pattern,
+                        })),
+                        ..Default::default()
+                    }
+                    .into()
+                }
+            }
+        }
+    }
+
+    /// The `T` of an `Option<T>` type.
+    fn option_inner(ty: &syn::Type) -> Option<syn::Type> {
+        let syn::Type::Path(p) = ty else { return None };
+        let last = p.path.segments.last()?;
+        if last.ident != "Option" {
+            return None;
+        }
+        let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+            return None;
+        };
+        match args.args.first()? {
+            syn::GenericArgument::Type(t) => Some(t.clone()),
+            _ => None,
+        }
+    }
+
+    /// Reads typify's checks out of a `FromStr` impl's tokens:
+    /// `count () > 99usize`, `count () < 3usize`, `Regex :: new ("...")`.
+    fn parse_rules(body: &str) -> Rules {
+        let number_after = |marker: &str| {
+            let start = body.find(marker)? + marker.len();
+            let digits: String = body[start..]
+                .trim_start()
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            digits.parse().ok()
+        };
+        let pattern = body.find("Regex :: new (").and_then(|i| {
+            let lit = &body[i + "Regex :: new (".len()..];
+            let lit = lit.trim_start();
+            let end = lit.find(") . unwrap ()")?;
+            syn::parse_str::<syn::LitStr>(lit[..end].trim())
+                .ok()
+                .map(|l| l.value())
+        });
+        Rules {
+            min: number_after("count () <"),
+            max: number_after("count () >"),
+            pattern,
+        }
+    }
+
+    /// Per component schema, its properties that are optional and not
+    /// `nullable`: absent is fine, null is not.
+    fn optional_non_nullable(spec: &OpenAPI) -> HashMap<String, Vec<String>> {
+        let mut out = HashMap::new();
+        let Some(components) = &spec.components else {
+            return out;
+        };
+        for (name, schema) in &components.schemas {
+            let ReferenceOr::Item(schema) = schema else {
+                continue;
+            };
+            let SchemaKind::Type(Type::Object(obj)) = &schema.schema_kind else {
+                continue;
+            };
+            let props = obj
+                .properties
+                .iter()
+                .filter(|(prop, _)| !obj.required.contains(prop))
+                .filter(|(_, s)| match s {
+                    ReferenceOr::Item(s) => !s.schema_data.nullable,
+                    // A `$ref` cannot say nullable in 3.0: never null.
+                    ReferenceOr::Reference { .. } => true,
+                })
+                .map(|(prop, _)| prop.clone())
+                .collect::<Vec<_>>();
+            out.insert(name.clone(), props);
+        }
+        out
+    }
 }
 
 fn quote_path(path: &str) -> proc_macro2::TokenStream {

@@ -138,6 +138,8 @@ async fn missing_upload_url_or_details_fails_naming_the_field() {
         let server = server_answering(ResponseTemplate::new(200).set_body_json(&body)).await;
         let err = create(&server).await.unwrap_err();
         assert!(matches!(err, Error::Decode { .. }), "{err:?}");
+        let source = std::error::Error::source(&err).expect("the JSON error is kept");
+        assert!(source.is::<serde_json::Error>(), "{source:?}");
         let shown = err.to_string();
         assert!(
             shown.contains(&format!("missing field `{field}`")),
@@ -423,9 +425,19 @@ async fn connection_refused_is_retried_then_reported() {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, Error::Transport { not_sent: true, .. }),
+        matches!(
+            err,
+            Error::Transport {
+                not_sent: true,
+                kind: webflow_assets::TransportKind::Connect,
+                ..
+            }
+        ),
         "{err:?}"
     );
+    let source = std::error::Error::source(&err).expect("reqwest's error is kept");
+    assert!(source.is::<reqwest::Error>(), "{source:?}");
+    assert!(err.is_connect_failure());
     assert!(err.is_retryable());
     assert_no_token(&err);
 }

@@ -563,3 +563,54 @@ async fn verify_hosted_reports_other_bytes_and_failed_downloads() {
     );
     assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
 }
+
+/// An `uploadUrl` whose host never resolves (RFC 6761 `.invalid`): the S3
+/// POST gets the small connect budget, each retry is reported, and the
+/// error names the host.
+#[tokio::test]
+async fn unresolvable_upload_host_uses_the_connect_budget() {
+    let server = mock_server().await;
+    let body = metadata(&server, &[]).replace(&server.uri(), "https://s3.webflow.invalid");
+    Mock::given(method("POST"))
+        .and(path(ASSETS_PATH))
+        .respond_with(metadata_response(body))
+        .mount(&server)
+        .await;
+    let client = client_with(&server, test_policy().max_attempts(10).connect_attempts(3));
+    let events = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = events.clone();
+    let err = client
+        .upload(
+            SITE,
+            UploadSource::Bytes(png(100).into()),
+            UploadOptions::new()
+                .file_name("file.png")
+                .on_retry(move |e| seen.lock().unwrap().push(e.to_string())),
+        )
+        .await
+        .unwrap_err();
+    let Error::Transport {
+        what, host, kind, ..
+    } = &err
+    else {
+        panic!("{err:?}");
+    };
+    assert_eq!(*what, "the S3 upload");
+    assert_eq!(host.as_deref(), Some("s3.webflow.invalid"));
+    assert_eq!(*kind, webflow_assets::TransportKind::Dns);
+    let events = events.lock().unwrap().clone();
+    assert_eq!(
+        events.len(),
+        2,
+        "3 attempts, not the 10 of other failures: {events:?}"
+    );
+    assert!(
+        events[0].starts_with("retrying the S3 upload in ")
+            && events[0].ends_with("(attempt 2 of 3): cannot resolve s3.webflow.invalid"),
+        "{events:?}"
+    );
+    assert!(
+        err.to_string().contains("the host name does not resolve"),
+        "{err}"
+    );
+}
