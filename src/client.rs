@@ -231,7 +231,7 @@ impl Client {
 /// serde_json's message with the JSON path of the offending field in front
 /// (`createdOn: input contains invalid characters …`), so that a user can
 /// tell which field Webflow sent in an unexpected form.
-fn decode_message(body: &[u8], err: &serde_json::Error) -> String {
+pub(crate) fn decode_message(body: &[u8], err: &serde_json::Error) -> String {
     // A syntax error or a cut body has no field to blame.
     if !err.is_data() {
         return err.to_string();

@@ -26,7 +26,7 @@ pub use hash::{
     FileDigest, HASH_BUFFER, hash_file, hash_file_blocking, hash_read, hash_read_with_buffer,
     hash_source, md5_hex,
 };
-pub use retry::{OnRetry, RetryEvent, RetryPolicy, retry_after};
+pub use retry::{MAX_RETRY_AFTER, OnRetry, RetryEvent, RetryPolicy, retry_after};
 pub use source::{CHUNK_SIZE, Progress, UploadSource};
 pub use upload::{
     ACCEPTED_CONTENT_TYPES, Limits, PostOptions, UploadOptions, UploadedAsset, guess_content_type,
@@ -36,3 +36,7 @@ pub use validate::MAX_FILE_NAME_CHARS;
 
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
+
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod fuzz;

@@ -315,9 +315,20 @@ impl fmt::Debug for OnRetry {
     }
 }
 
+/// The longest wait a server's header is taken for: anything longer (a
+/// typo, a hostile proxy, `1e300`) is held to a day, which every retry
+/// budget refuses, so the caller gets the error with this as its
+/// `retry_after`.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(24 * 60 * 60);
+
 /// How long the server asked to wait: `Retry-After` (seconds or HTTP-date),
-/// else `X-RateLimit-Reset` (seconds, or a Unix time when it is that large).
+/// else `X-RateLimit-Reset` (seconds, or a Unix time when it is that large),
+/// at most [`MAX_RETRY_AFTER`].
 pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    retry_after_unclamped(headers).map(|d| d.min(MAX_RETRY_AFTER))
+}
+
+fn retry_after_unclamped(headers: &HeaderMap) -> Option<Duration> {
     let text = |name: &str| {
         headers
             .get(name)
@@ -329,7 +340,8 @@ pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
             && secs.is_finite()
             && secs >= 0.0
         {
-            return Some(Duration::from_secs_f64(secs));
+            // Found by fuzzing: `from_secs_f64` panics past u64 seconds.
+            return Some(Duration::try_from_secs_f64(secs).unwrap_or(MAX_RETRY_AFTER));
         }
         if let Ok(when) = httpdate::parse_http_date(value) {
             return Some(
@@ -341,7 +353,10 @@ pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let reset = text("x-ratelimit-reset")?.parse::<u64>().ok()?;
     // Values past 2001 in Unix time are timestamps, smaller ones are deltas.
     if reset > 1_000_000_000 {
-        let when = SystemTime::UNIX_EPOCH + Duration::from_secs(reset);
+        // `checked_add`: a time past what SystemTime holds would panic.
+        let Some(when) = SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(reset)) else {
+            return Some(MAX_RETRY_AFTER);
+        };
         Some(
             when.duration_since(SystemTime::now())
                 .unwrap_or(Duration::ZERO),
