@@ -19,7 +19,7 @@ fn main() {
 
 fn generate() -> Result<(), String> {
     let text = std::fs::read_to_string(SPEC).map_err(|e| format!("cannot read it: {e}"))?;
-    let spec: openapiv3::OpenAPI = serde_yaml::from_str(&text)
+    let spec: openapiv3::OpenAPI = serde_saphyr::from_str(&text)
         .map_err(|e| format!("it is not a valid OpenAPI 3.0 document: {e}"))?;
     if !spec.openapi.starts_with("3.0.") {
         return Err(format!(
@@ -52,6 +52,14 @@ fn generate() -> Result<(), String> {
     let mut ast: syn::File =
         syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
     schema_rules::apply(&mut ast, &spec);
+    if std::env::var_os("CARGO_FEATURE_CLIENT").is_some() {
+        constructors_crate_only(&mut ast);
+    } else {
+        // The `types`-only build: the generated types and nothing that needs
+        // an HTTP client (progenitor-client, reqwest, tokio).
+        ast.items
+            .retain(|item| matches!(item, syn::Item::Mod(m) if m.ident == "types"));
+    }
     let code = prettyplease::unparse(&ast);
 
     let out_dir = std::env::var("OUT_DIR").map_err(|e| format!("OUT_DIR is not set: {e}"))?;
@@ -270,6 +278,30 @@ mod schema_rules {
             out.insert(name.clone(), props);
         }
         out
+    }
+}
+
+/// `Client::new` and `new_with_client` of the generated client take the
+/// hooks' private state: callers outside the crate could not use them, so
+/// they are made crate-only. The one public way to the generated client is
+/// `webflow_assets::Client::generated`, which has auth and hooks set up.
+fn constructors_crate_only(file: &mut syn::File) {
+    for item in &mut file.items {
+        let syn::Item::Impl(imp) = item else { continue };
+        if imp.trait_.is_some() {
+            continue;
+        }
+        let syn::Type::Path(ty) = &*imp.self_ty else { continue };
+        if !ty.path.is_ident("Client") {
+            continue;
+        }
+        for inner in &mut imp.items {
+            if let syn::ImplItem::Fn(f) = inner
+                && (f.sig.ident == "new" || f.sig.ident == "new_with_client")
+            {
+                f.vis = syn::parse_quote!(pub(crate));
+            }
+        }
     }
 }
 

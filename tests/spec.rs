@@ -10,7 +10,7 @@ fn spec() -> Value {
         "/openapi/webflow-assets.yaml"
     ))
     .unwrap();
-    serde_yaml::from_str(&text).expect("the spec is YAML")
+    serde_saphyr::from_str(&text).expect("the spec is YAML")
 }
 
 /// OpenAPI 3.0 schema objects are not quite JSON Schema: `nullable: true`
