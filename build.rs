@@ -34,7 +34,7 @@ fn generate() -> Result<(), String> {
         // Our `ClientHooks` impl (src/hooks.rs) adds the bearer token, drops the
         // `api-version` header and records the raw response for error mapping.
         .with_hooks(progenitor::HooksMode::Expected)
-        .with_inner_type(quote_path("crate::hooks::Inner"))
+        .with_inner_type(quote_path("crate::auth::Auth"))
         .with_derive("schemars::JsonSchema")
         .with_derive("PartialEq")
         // `uploadDetails` must keep the server's key order and unknown keys:
@@ -291,7 +291,9 @@ fn constructors_crate_only(file: &mut syn::File) {
         if imp.trait_.is_some() {
             continue;
         }
-        let syn::Type::Path(ty) = &*imp.self_ty else { continue };
+        let syn::Type::Path(ty) = &*imp.self_ty else {
+            continue;
+        };
         if !ty.path.is_ident("Client") {
             continue;
         }

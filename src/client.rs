@@ -2,18 +2,21 @@
 //! retries, typed errors and tracing.
 
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
 
-use progenitor_client::Error as GenError;
+use progenitor_client::{Error as GenError, ResponseValue};
 use reqwest::StatusCode;
 use tracing::Instrument;
 
-use crate::config::{ClientBuilder, Token};
+use crate::auth::{Auth, Token};
+use crate::config::ClientBuilder;
 use crate::error::{ApiError, Error, snippet};
 use crate::generated;
-use crate::hooks::{self, Inner};
-use crate::types::{AssetUpload, CreateAssetRequest, WebflowErrorBody};
-use crate::validate;
+use crate::hooks;
+use crate::rate_limit::{RateGate, retry_after};
+use crate::retry::OnRetry;
+use crate::types::WebflowErrorBody;
 
 /// A Webflow assets client. Cheap to clone; clones share connections.
 ///
@@ -38,7 +41,7 @@ pub(crate) struct Shared {
     pub(crate) storage: reqwest::Client,
     pub(crate) config: ClientBuilder,
     /// Shared by all clones: see `rate_gate`.
-    pub(crate) gate: crate::rate_gate::RateGate,
+    pub(crate) gate: RateGate,
 }
 
 impl fmt::Debug for Client {
@@ -83,11 +86,8 @@ impl Client {
                     )
                 })
         };
-        let api = generated::Client::new_with_client(
-            &base_url,
-            http(config.timeout)?,
-            Inner::new(&token),
-        );
+        let api =
+            generated::Client::new_with_client(&base_url, http(config.timeout)?, Auth::new(&token));
         let storage = http(config.upload_timeout)?;
         Ok(Self {
             shared: Arc::new(Shared {
@@ -104,67 +104,67 @@ impl Client {
         &self.shared.api.baseurl
     }
 
-    /// The generated client, for operations this wrapper does not cover. It
-    /// authenticates like this one but neither retries nor maps errors.
+    /// The generated client (see [`GeneratedClient`](crate::GeneratedClient)),
+    /// for operations this wrapper does not cover: the one way to get it. It
+    /// authenticates like this one (the token, no `api-version` header) but
+    /// neither retries, nor shares the rate gate, nor maps errors.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// use webflow_assets::{Client, types::CreateAssetRequest};
+    ///
+    /// let client = Client::builder().token("my-site-token").build()?;
+    /// let request = CreateAssetRequest::new("file.png", "3c7d87c9575702bc3b1e991f4d3c638e", None)?;
+    /// let site = "580e63e98c9a982ac9b8b741".parse()?;
+    /// let raw = client.generated().create_asset(&site, &request).await?;
+    /// println!("{}", raw.status());
+    /// # Ok(()) }
+    /// ```
     pub fn generated(&self) -> &generated::Client {
         &self.shared.api
     }
 
-    /// Create Asset Metadata: `POST /sites/{site_id}/assets`.
-    ///
-    /// Validates the site id first, then sends the request with retries as
-    /// the [`RetryPolicy`](crate::RetryPolicy) allows for a request that is
-    /// not idempotent.
-    pub async fn create_asset_metadata(
-        &self,
-        site_id: &str,
-        request: &CreateAssetRequest,
-    ) -> Result<AssetUpload, Error> {
-        self.create_asset_metadata_notifying(site_id, request, None)
-            .await
-    }
-
-    pub(crate) async fn create_asset_metadata_notifying(
-        &self,
-        site_id: &str,
-        request: &CreateAssetRequest,
-        notify: Option<&crate::retry::OnRetry>,
-    ) -> Result<AssetUpload, Error> {
-        validate::object_id("site id", site_id)?;
-        let site: crate::types::CreateAssetSiteId = site_id.parse().map_err(|e| {
-            Error::invalid(
-                format!("the site id {site_id:?} does not match the spec: {e}"),
-                "pass a 24-hex Webflow site id",
-            )
-        })?;
-        let site = &site;
+    /// Sends one operation of the generated client through everything the
+    /// wrapper adds: the shared rate gate, retries as the policy allows
+    /// (`idempotent` or not), a tracing span, and the crate's typed errors.
+    /// Every operation of the Assets API goes through here.
+    pub(crate) async fn call<'a, T, F, Fut>(
+        &'a self,
+        op: Operation,
+        notify: Option<&OnRetry>,
+        send: F,
+    ) -> Result<T, Error>
+    where
+        T: serde::de::DeserializeOwned,
+        F: Fn(&'a generated::Client) -> Fut,
+        Fut: Future<Output = Result<ResponseValue<T>, GenError<WebflowErrorBody>>>,
+    {
         let policy = &self.shared.config.retry;
         policy
-            .run("Create Asset Metadata", false, notify, |attempt| {
+            .run(op.name, op.idempotent, notify, |attempt| {
                 let span = tracing::info_span!(
                     "webflow.request",
-                    method = "POST",
-                    path = "/sites/{site_id}/assets",
-                    site_id,
+                    method = op.method,
+                    path = op.path,
                     attempt,
                     status = tracing::field::Empty,
                 );
+                let sent = send(&self.shared.api);
                 async move {
-                    let probe = self.shared.gate.admit().await;
-                    let (result, meta) =
-                        hooks::capture(self.shared.api.create_asset(site, request)).await;
+                    let admission = self.shared.gate.admit().await;
+                    let (result, meta) = hooks::capture(sent).await;
                     if let Some(meta) = &meta {
                         tracing::Span::current().record("status", meta.status.as_u16());
-                        self.shared.gate.observe(meta);
+                        self.shared.gate.observe(meta.status, &meta.headers);
                     }
-                    drop(probe);
+                    drop(admission);
                     let result = match result {
                         Ok(value) => Ok(value.into_inner()),
-                        Err(e) => Err(self.map_error(e, meta).await),
+                        Err(e) => Err(self.map_error::<T>(op.name, e, meta).await),
                     };
                     match &result {
-                        Ok(_) => tracing::debug!("created asset metadata"),
-                        Err(e) => tracing::debug!(error = %e, "create asset metadata failed"),
+                        Ok(_) => tracing::debug!(operation = op.name, "done"),
+                        Err(e) => tracing::debug!(operation = op.name, error = %e, "failed"),
                     }
                     result
                 }
@@ -173,12 +173,12 @@ impl Client {
             .await
     }
 
-    async fn map_error(
+    async fn map_error<T: serde::de::DeserializeOwned>(
         &self,
+        what: &'static str,
         err: GenError<WebflowErrorBody>,
         meta: Option<hooks::ResponseMeta>,
     ) -> Error {
-        const WHAT: &str = "Create Asset Metadata";
         let timeout = self.shared.config.timeout;
         match err {
             GenError::ErrorResponse(value) => {
@@ -193,7 +193,7 @@ impl Client {
                 if status.is_success() {
                     Error::Decode {
                         status,
-                        message: decode_message(&bytes, &decode),
+                        message: decode_message::<T>(&bytes, &decode),
                         snippet: snippet(&bytes, 200),
                         source: decode,
                     }
@@ -206,18 +206,18 @@ impl Client {
                 let headers = response.headers().clone();
                 match response.bytes().await {
                     Ok(body) => status_error(ApiError::new(status, headers, &body)),
-                    Err(e) => Error::from_reqwest(WHAT, e, timeout),
+                    Err(e) => Error::from_reqwest(what, e, timeout),
                 }
             }
             GenError::CommunicationError(e)
             | GenError::ResponseBodyError(e)
-            | GenError::InvalidUpgrade(e) => Error::from_reqwest(WHAT, e, timeout),
+            | GenError::InvalidUpgrade(e) => Error::from_reqwest(what, e, timeout),
             GenError::InvalidRequest(message) => Error::invalid(
                 format!("the request cannot be sent: {message}"),
                 "check the site id and request fields",
             ),
             GenError::Custom(message) => Error::Transport {
-                what: WHAT,
+                what,
                 host: None,
                 message,
                 not_sent: true,
@@ -231,13 +231,16 @@ impl Client {
 /// serde_json's message with the JSON path of the offending field in front
 /// (`createdOn: input contains invalid characters …`), so that a user can
 /// tell which field Webflow sent in an unexpected form.
-pub(crate) fn decode_message(body: &[u8], err: &serde_json::Error) -> String {
+pub(crate) fn decode_message<T: serde::de::DeserializeOwned>(
+    body: &[u8],
+    err: &serde_json::Error,
+) -> String {
     // A syntax error or a cut body has no field to blame.
     if !err.is_data() {
         return err.to_string();
     }
     let mut de = serde_json::Deserializer::from_slice(body);
-    match serde_path_to_error::deserialize::<_, AssetUpload>(&mut de) {
+    match serde_path_to_error::deserialize::<_, T>(&mut de) {
         Err(e) if e.path().iter().next().is_some() => format!("{}: {err}", e.path()),
         _ => err.to_string(),
     }
@@ -251,10 +254,23 @@ pub(crate) fn status_error(error: ApiError) -> Error {
         401 => Error::Unauthorized(error),
         404 => Error::NotFound(error),
         429 => Error::RateLimited {
-            retry_after: crate::retry::retry_after(&error.headers),
+            retry_after: retry_after(&error.headers),
             error,
         },
         500 => Error::ServerError(error),
         _ => Error::UnexpectedStatus { error },
     }
+}
+
+/// An operation of the Assets API, as [`Client::call`] sends it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Operation {
+    /// Its name in errors and retry notices.
+    pub name: &'static str,
+    pub method: &'static str,
+    /// The path template, for tracing (never the ids: they are fields).
+    pub path: &'static str,
+    /// Whether sending it twice is harmless (GET, PATCH, DELETE): then 5xx
+    /// and broken connections are retried too.
+    pub idempotent: bool,
 }

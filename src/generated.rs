@@ -6,6 +6,6 @@
 //! retries and typed errors; the raw client stays reachable through
 //! [`crate::Client::generated`] for anything the wrapper does not cover.
 
-#![allow(missing_docs, clippy::all, clippy::pedantic, rustdoc::all)]
+#![allow(missing_docs, dead_code, clippy::all, clippy::pedantic, rustdoc::all)]
 
 include!(concat!(env!("OUT_DIR"), "/codegen.rs"));

@@ -1,13 +1,13 @@
-//! Streamed MD5, the `fileHash` Webflow expects.
+//! Streamed MD5, the `fileHash` Webflow expects. The everyday functions are
+//! re-exported at the crate root; [`hash_read_with_buffer`] (a chosen buffer
+//! size) is here for tuning and benchmarks.
 
 use std::io::Read;
 use std::path::Path;
 
 use md5::{Digest, Md5};
-use tokio::io::AsyncReadExt;
 
 use crate::error::Error;
-use crate::source::UploadSource;
 
 /// Buffer size for hashing: large enough that system calls are noise next
 /// to the hashing itself, small enough to stay out of the memory budget.
@@ -29,6 +29,28 @@ impl FileDigest {
         Self {
             md5: md5.into(),
             size,
+        }
+    }
+}
+
+/// An MD5 and byte count being accumulated: the one hashing loop body of
+/// the crate (files, readers, bytes, hosted downloads).
+#[derive(Default)]
+pub(crate) struct Md5Sum {
+    hasher: Md5,
+    size: u64,
+}
+
+impl Md5Sum {
+    pub(crate) fn update(&mut self, bytes: &[u8]) {
+        self.hasher.update(bytes);
+        self.size += bytes.len() as u64;
+    }
+
+    pub(crate) fn finish(self) -> FileDigest {
+        FileDigest {
+            md5: hex::encode(self.hasher.finalize()),
+            size: self.size,
         }
     }
 }
@@ -122,8 +144,7 @@ pub fn hash_read_with_buffer(
                 }
             }
         });
-        let mut hasher = Md5::new();
-        let mut size = 0u64;
+        let mut sum = Md5Sum::default();
         loop {
             let (buf, n) = match filled_rx.recv() {
                 Ok(Ok(filled)) => filled,
@@ -137,14 +158,10 @@ pub fn hash_read_with_buffer(
             if n == 0 {
                 break;
             }
-            hasher.update(&buf[..n]);
-            size += n as u64;
+            sum.update(&buf[..n]);
             let _ = empty_tx.send(buf);
         }
-        Ok(FileDigest {
-            md5: hex::encode(hasher.finalize()),
-            size,
-        })
+        Ok(sum.finish())
     })
 }
 
@@ -155,38 +172,6 @@ pub fn hash_read_with_buffer(
 /// ```
 pub fn md5_hex(bytes: &[u8]) -> String {
     hex::encode(Md5::digest(bytes))
-}
-
-/// Hashes any upload source.
-pub async fn hash_source(source: &UploadSource) -> Result<FileDigest, Error> {
-    match source {
-        UploadSource::Path(p) => hash_file(p).await,
-        UploadSource::Bytes(b) => Ok(FileDigest {
-            md5: md5_hex(b),
-            size: b.len() as u64,
-        }),
-        UploadSource::Reader { .. } => {
-            let mut reader = source.open().await?;
-            let mut hasher = Md5::new();
-            let mut buf = vec![0u8; crate::source::CHUNK_SIZE];
-            let mut size = 0u64;
-            loop {
-                let n = reader.read(&mut buf).await.map_err(|e| Error::Io {
-                    path: source.describe(),
-                    source: e,
-                })?;
-                if n == 0 {
-                    break;
-                }
-                hasher.update(&buf[..n]);
-                size += n as u64;
-            }
-            Ok(FileDigest {
-                md5: hex::encode(hasher.finalize()),
-                size,
-            })
-        }
-    }
 }
 
 #[cfg(test)]

@@ -5,24 +5,10 @@ use std::cell::RefCell;
 use std::future::Future;
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
+use reqwest::header::{AUTHORIZATION, HeaderMap};
 
-use crate::config::Token;
+use crate::auth::Auth;
 use crate::generated::Client as Generated;
-
-/// State the generated client carries for the hooks.
-#[derive(Clone, Debug)]
-pub struct Inner {
-    pub(crate) authorization: HeaderValue,
-}
-
-impl Inner {
-    pub(crate) fn new(token: &Token) -> Self {
-        Self {
-            authorization: token.authorization(),
-        }
-    }
-}
 
 /// Status and headers of the last response seen by the current call.
 ///
@@ -50,7 +36,7 @@ pub(crate) async fn capture<F: Future>(fut: F) -> (F::Output, Option<ResponseMet
         .await
 }
 
-impl ClientHooks<Inner> for Generated {
+impl ClientHooks<Auth> for Generated {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,

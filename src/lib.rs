@@ -1,42 +1,80 @@
 #![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
+// Without the `client` feature (the types-only build) the README's examples
+// name items that are not built.
+#![cfg_attr(not(feature = "client"), doc(test(attr(ignore))))]
 
-mod client;
-pub(crate) mod config;
-mod error;
-pub mod generated;
-mod hash;
-mod hooks;
-mod rate_gate;
-mod request;
-mod retry;
+// Always built: the generated types and what they need.
+mod generated;
 pub mod schema;
-mod source;
-pub mod storage;
-mod tls;
-pub(crate) mod upload;
 mod upload_details;
+
+pub use generated::types;
+pub use upload_details::UploadDetails;
+
+// The client.
+#[cfg(feature = "client")]
+mod assets;
+#[cfg(feature = "client")]
+mod auth;
+#[cfg(feature = "client")]
+mod client;
+#[cfg(feature = "client")]
+mod config;
+#[cfg(feature = "client")]
+mod error;
+#[cfg(feature = "client")]
+pub mod hash;
+#[cfg(feature = "client")]
+mod hooks;
+#[cfg(feature = "client")]
+mod rate_limit;
+#[cfg(feature = "client")]
+mod request;
+#[cfg(feature = "client")]
+mod retry;
+#[cfg(feature = "client")]
+mod source;
+#[cfg(feature = "client")]
+mod tls;
+#[cfg(feature = "client")]
+mod upload;
+#[cfg(feature = "client")]
 pub mod validate;
 
+#[cfg(feature = "client")]
+pub use auth::{TOKEN_ENV, Token};
+#[cfg(feature = "client")]
 pub use client::Client;
-pub use config::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_USER_AGENT, TOKEN_ENV, Token};
-pub use error::{ApiError, BoxError, Error, RateLimit, TransportKind};
-pub use generated::types;
-pub use hash::{
-    FileDigest, HASH_BUFFER, hash_file, hash_file_blocking, hash_read, hash_read_with_buffer,
-    hash_source, md5_hex,
-};
-pub use retry::{MAX_RETRY_AFTER, OnRetry, RetryEvent, RetryPolicy, retry_after};
-pub use source::{CHUNK_SIZE, Progress, UploadSource};
+#[cfg(feature = "client")]
+pub use config::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_USER_AGENT};
+#[cfg(feature = "client")]
+pub use error::{ApiError, BoxError, Error, S3ErrorBody, S3ErrorKind, StorageError, TransportKind};
+/// The client generated from `openapi/` by progenitor: one method per
+/// operation, returning the raw `ResponseValue` and progenitor's error. Get
+/// one, with auth and hooks set up, from [`Client::generated`]; it has no
+/// public constructor.
+#[cfg(feature = "client")]
+pub type GeneratedClient = generated::Client;
+#[cfg(feature = "client")]
+pub use hash::{FileDigest, hash_file, hash_file_blocking, hash_read, md5_hex};
+#[cfg(feature = "client")]
+pub use rate_limit::{MAX_RETRY_AFTER, RateLimit, retry_after};
+#[cfg(feature = "client")]
+pub use retry::{OnRetry, RetryEvent, RetryPolicy};
+#[cfg(feature = "client")]
+pub use source::{CHUNK_SIZE, Progress, UploadSource, hash_source};
+#[cfg(feature = "client")]
 pub use upload::{
-    ACCEPTED_CONTENT_TYPES, Limits, PostOptions, UploadOptions, UploadedAsset, guess_content_type,
+    ACCEPTED_CONTENT_TYPES, Limits, PostOptions, StoredObject, UploadOptions, UploadedAsset,
+    guess_content_type,
 };
-pub use upload_details::UploadDetails;
+#[cfg(feature = "client")]
 pub use validate::MAX_FILE_NAME_CHARS;
 
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 
-#[cfg(fuzzing)]
+#[cfg(all(fuzzing, feature = "client"))]
 #[doc(hidden)]
 pub mod fuzz;

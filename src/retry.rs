@@ -8,12 +8,11 @@ use std::cell::Cell;
 use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use backon::{ExponentialBuilder, Retryable};
-use reqwest::header::HeaderMap;
 
-use crate::error::Error;
+use crate::error::{Error, RetryClass};
 
 /// How the client retries failed requests.
 ///
@@ -150,19 +149,10 @@ impl RetryPolicy {
     /// Whether an error is worth another attempt for a request that is
     /// (`idempotent`) or is not safe to repeat.
     pub fn should_retry(&self, err: &Error, idempotent: bool) -> bool {
-        let repeat_ok = idempotent || self.retry_unsafe;
-        match err {
-            Error::RateLimited { .. } => true,
-            Error::Transport { not_sent, .. } => *not_sent || repeat_ok,
-            Error::Timeout { .. } => repeat_ok,
-            Error::ServerError(_) => repeat_ok,
-            Error::UnexpectedStatus { error } => match error.status.as_u16() {
-                408 | 503 => true,
-                500..=599 => repeat_ok,
-                _ => false,
-            },
-            Error::Storage(e) => e.is_retryable(),
-            _ => false,
+        match err.retry_class() {
+            RetryClass::Always => true,
+            RetryClass::IfRepeatable => idempotent || self.retry_unsafe,
+            RetryClass::Never => false,
         }
     }
 
@@ -312,113 +302,5 @@ impl OnRetry {
 impl fmt::Debug for OnRetry {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("OnRetry(..)")
-    }
-}
-
-/// The longest wait a server's header is taken for: anything longer (a
-/// typo, a hostile proxy, `1e300`) is held to a day, which every retry
-/// budget refuses, so the caller gets the error with this as its
-/// `retry_after`.
-pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(24 * 60 * 60);
-
-/// How long the server asked to wait: `Retry-After` (seconds or HTTP-date),
-/// else `X-RateLimit-Reset` (seconds, or a Unix time when it is that large),
-/// at most [`MAX_RETRY_AFTER`].
-pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    retry_after_unclamped(headers).map(|d| d.min(MAX_RETRY_AFTER))
-}
-
-fn retry_after_unclamped(headers: &HeaderMap) -> Option<Duration> {
-    let text = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::trim)
-    };
-    if let Some(value) = text("retry-after") {
-        if let Ok(secs) = value.parse::<f64>()
-            && secs.is_finite()
-            && secs >= 0.0
-        {
-            // Found by fuzzing: `from_secs_f64` panics past u64 seconds.
-            return Some(Duration::try_from_secs_f64(secs).unwrap_or(MAX_RETRY_AFTER));
-        }
-        if let Ok(when) = httpdate::parse_http_date(value) {
-            return Some(
-                when.duration_since(SystemTime::now())
-                    .unwrap_or(Duration::ZERO),
-            );
-        }
-    }
-    let reset = text("x-ratelimit-reset")?.parse::<u64>().ok()?;
-    // Values past 2001 in Unix time are timestamps, smaller ones are deltas.
-    if reset > 1_000_000_000 {
-        // `checked_add`: a time past what SystemTime holds would panic.
-        let Some(when) = SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(reset)) else {
-            return Some(MAX_RETRY_AFTER);
-        };
-        Some(
-            when.duration_since(SystemTime::now())
-                .unwrap_or(Duration::ZERO),
-        )
-    } else {
-        Some(Duration::from_secs(reset))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use reqwest::header::HeaderValue;
-
-    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
-        let mut h = HeaderMap::new();
-        for (k, v) in pairs {
-            h.insert(*k, HeaderValue::from_str(v).unwrap());
-        }
-        h
-    }
-
-    #[test]
-    fn retry_after_seconds() {
-        assert_eq!(
-            retry_after(&headers(&[("retry-after", "60")])),
-            Some(Duration::from_secs(60))
-        );
-    }
-
-    #[test]
-    fn retry_after_http_date() {
-        let when = SystemTime::now() + Duration::from_secs(120);
-        let d = retry_after(&headers(&[("retry-after", &httpdate::fmt_http_date(when))])).unwrap();
-        assert!(
-            d > Duration::from_secs(110) && d <= Duration::from_secs(120),
-            "{d:?}"
-        );
-        let past = httpdate::fmt_http_date(SystemTime::now() - Duration::from_secs(120));
-        assert_eq!(
-            retry_after(&headers(&[("retry-after", &past)])),
-            Some(Duration::ZERO)
-        );
-    }
-
-    #[test]
-    fn falls_back_to_rate_limit_reset() {
-        assert_eq!(
-            retry_after(&headers(&[("x-ratelimit-reset", "7")])),
-            Some(Duration::from_secs(7))
-        );
-        let epoch = SystemTime::now()
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .unwrap()
-            .as_secs()
-            + 30;
-        let d = retry_after(&headers(&[("x-ratelimit-reset", &epoch.to_string())])).unwrap();
-        assert!(
-            d > Duration::from_secs(25) && d <= Duration::from_secs(30),
-            "{d:?}"
-        );
-        assert_eq!(retry_after(&headers(&[("retry-after", "soon")])), None);
-        assert_eq!(retry_after(&HeaderMap::new()), None);
     }
 }

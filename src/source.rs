@@ -12,7 +12,8 @@ use futures::{StreamExt, TryStreamExt};
 use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio_util::io::ReaderStream;
 
-use crate::error::Error;
+use crate::error::{Error, SourceChanged};
+use crate::hash::{FileDigest, Md5Sum, hash_file};
 
 /// Size of the chunks read from disk and sent to S3.
 pub const CHUNK_SIZE: usize = 256 * 1024;
@@ -243,7 +244,7 @@ impl UploadSource {
                         return Err(std::io::Error::other(SourceChanged {
                             source: shown.clone(),
                             expected: len,
-                            found: Found::Shorter(sent),
+                            shorter: Some(sent),
                         }));
                     }
                     return Ok(chunk);
@@ -253,7 +254,7 @@ impl UploadSource {
                     return Err(std::io::Error::other(SourceChanged {
                         source: shown.clone(),
                         expected: len,
-                        found: Found::Longer,
+                        shorter: None,
                     }));
                 }
                 if let Some(p) = &progress {
@@ -265,36 +266,31 @@ impl UploadSource {
     }
 }
 
-/// The content changed between hashing and the upload: the body stream
-/// stops with this error instead of sending other bytes than were hashed.
-#[derive(Debug)]
-pub(crate) struct SourceChanged {
-    source: String,
-    expected: u64,
-    found: Found,
-}
-
-#[derive(Debug)]
-enum Found {
-    Shorter(u64),
-    Longer,
-}
-
-impl fmt::Display for SourceChanged {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.found {
-            Found::Shorter(n) => write!(
-                f,
-                "{} changed during the upload: it shrank to {n} bytes after {} were hashed",
-                self.source, self.expected
-            ),
-            Found::Longer => write!(
-                f,
-                "{} changed during the upload: it grew past the {} bytes that were hashed",
-                self.source, self.expected
-            ),
+/// Hashes any upload source: a path on a blocking thread (see
+/// [`hash_file`]), bytes in place, a reader through one pass.
+pub async fn hash_source(source: &UploadSource) -> Result<FileDigest, Error> {
+    match source {
+        UploadSource::Path(p) => hash_file(p).await,
+        UploadSource::Bytes(b) => {
+            let mut sum = Md5Sum::default();
+            sum.update(b);
+            Ok(sum.finish())
+        }
+        UploadSource::Reader { .. } => {
+            let mut reader = source.open().await?;
+            let mut sum = Md5Sum::default();
+            let mut buf = vec![0u8; CHUNK_SIZE];
+            loop {
+                let n = reader
+                    .read(&mut buf)
+                    .await
+                    .map_err(|e| source.io_error(e))?;
+                if n == 0 {
+                    break;
+                }
+                sum.update(&buf[..n]);
+            }
+            Ok(sum.finish())
         }
     }
 }
-
-impl std::error::Error for SourceChanged {}

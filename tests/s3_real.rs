@@ -6,10 +6,10 @@
 use std::time::Duration;
 
 use webflow_assets::sandbox::{Faults, Sandbox, SandboxConfig};
-use webflow_assets::storage::StorageError;
 use webflow_assets::{
     Error, Limits, PostOptions, UploadDetails, UploadOptions, UploadSource, UploadedAsset, md5_hex,
 };
+use webflow_assets::{S3ErrorKind, StorageError};
 
 fn data(len: usize, seed: u32) -> Vec<u8> {
     // Deterministic bytes that are not a repeating pattern of the chunk size.
@@ -148,7 +148,7 @@ async fn post(
     form: &UploadDetails,
     bytes: &[u8],
     content_type: &str,
-) -> Result<webflow_assets::storage::StoredObject, Error> {
+) -> Result<webflow_assets::StoredObject, Error> {
     sandbox
         .client()
         .unwrap()
@@ -197,7 +197,10 @@ async fn tampered_signature_is_refused() {
     assert!(
         matches!(
             err,
-            Error::Storage(StorageError::SignatureDoesNotMatch { .. })
+            Error::Storage(StorageError::Refused {
+                kind: S3ErrorKind::SignatureDoesNotMatch,
+                ..
+            })
         ),
         "{err:?}"
     );
@@ -221,7 +224,13 @@ async fn expired_policy_is_refused() {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, Error::Storage(StorageError::PolicyExpired { .. })),
+        matches!(
+            err,
+            Error::Storage(StorageError::Refused {
+                kind: S3ErrorKind::PolicyExpired,
+                ..
+            })
+        ),
         "{err:?}"
     );
     assert!(err.to_string().contains("expired"), "{err}");
@@ -249,7 +258,13 @@ async fn oversize_file_is_refused_by_the_policy() {
     .await
     .unwrap_err();
     assert!(
-        matches!(err, Error::Storage(StorageError::EntityTooLarge { .. })),
+        matches!(
+            err,
+            Error::Storage(StorageError::Refused {
+                kind: S3ErrorKind::EntityTooLarge,
+                ..
+            })
+        ),
         "{err:?}"
     );
 }
@@ -265,7 +280,13 @@ async fn wrong_content_type_and_altered_forms_are_refused() {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, Error::Storage(StorageError::PolicyViolation { .. })),
+        matches!(
+            err,
+            Error::Storage(StorageError::Refused {
+                kind: S3ErrorKind::PolicyViolation,
+                ..
+            })
+        ),
         "wrong type: {err:?}"
     );
 
@@ -278,7 +299,13 @@ async fn wrong_content_type_and_altered_forms_are_refused() {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, Error::Storage(StorageError::PolicyViolation { .. })),
+        matches!(
+            err,
+            Error::Storage(StorageError::Refused {
+                kind: S3ErrorKind::PolicyViolation,
+                ..
+            })
+        ),
         "missing field: {err:?}"
     );
 
@@ -291,7 +318,13 @@ async fn wrong_content_type_and_altered_forms_are_refused() {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, Error::Storage(StorageError::PolicyViolation { .. })),
+        matches!(
+            err,
+            Error::Storage(StorageError::Refused {
+                kind: S3ErrorKind::PolicyViolation,
+                ..
+            })
+        ),
         "extra field: {err:?}"
     );
 
@@ -300,7 +333,13 @@ async fn wrong_content_type_and_altered_forms_are_refused() {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, Error::Storage(StorageError::PolicyViolation { .. })),
+        matches!(
+            err,
+            Error::Storage(StorageError::Refused {
+                kind: S3ErrorKind::PolicyViolation,
+                ..
+            })
+        ),
         "other key: {err:?}"
     );
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use common::*;
 use serde_json::{Value, json};
-use webflow_assets::storage::StorageError;
+use webflow_assets::StorageError;
 use webflow_assets::{
     Error, Limits, UploadDetails, UploadOptions, UploadSource, UploadedAsset, md5_hex,
 };

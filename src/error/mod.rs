@@ -1,13 +1,17 @@
-//! The crate's one error type.
+//! Every error type of the crate: [`Error`], with the Webflow error body it
+//! carries ([`ApiError`]) and S3's ([`StorageError`]), and the one table of
+//! which failures are worth another attempt.
+
+mod api;
+mod storage;
+
+pub use api::ApiError;
+pub use storage::{S3ErrorBody, S3ErrorKind, StorageError};
 
 use std::fmt;
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use reqwest::header::HeaderMap;
-
-use crate::storage::StorageError;
-use crate::types::WebflowErrorBody;
 
 /// Everything that can go wrong talking to Webflow or S3, or before that.
 ///
@@ -231,12 +235,29 @@ impl Error {
     /// transient errors. Whether the client retries a given request also
     /// depends on whether it is safe to repeat: see [`crate::RetryPolicy`].
     pub fn is_retryable(&self) -> bool {
+        self.retry_class() != RetryClass::Never
+    }
+
+    /// The one table of which failures are worth another attempt, and
+    /// whether only for requests that are safe to repeat.
+    pub(crate) fn retry_class(&self) -> RetryClass {
         match self {
-            Error::RateLimited { .. } | Error::ServerError(_) => true,
-            Error::UnexpectedStatus { error } => is_retryable_status(error.status),
-            Error::Timeout { .. } | Error::Transport { .. } => true,
-            Error::Storage(e) => e.is_retryable(),
-            _ => false,
+            // The request was refused or never arrived: nothing was done.
+            Error::RateLimited { .. } => RetryClass::Always,
+            Error::Transport { kind, .. } if kind.is_connect() => RetryClass::Always,
+            Error::UnexpectedStatus { error } if matches!(error.status.as_u16(), 408 | 503) => {
+                RetryClass::Always
+            }
+            // The request may have been processed before the failure.
+            Error::Transport { .. } | Error::Timeout { .. } | Error::ServerError(_) => {
+                RetryClass::IfRepeatable
+            }
+            Error::UnexpectedStatus { error } if error.status.is_server_error() => {
+                RetryClass::IfRepeatable
+            }
+            // S3 POSTs overwrite the same key: its own table says.
+            Error::Storage(e) if e.is_retryable() => RetryClass::Always,
+            _ => RetryClass::Never,
         }
     }
 
@@ -245,7 +266,7 @@ impl Error {
         match self {
             Error::RateLimited { retry_after, .. } => *retry_after,
             Error::UnexpectedStatus { error } | Error::ServerError(error) => {
-                crate::retry::retry_after(&error.headers)
+                crate::rate_limit::retry_after(&error.headers)
             }
             _ => None,
         }
@@ -321,7 +342,7 @@ impl Error {
                 after: timeout,
             };
         }
-        if let Some(changed) = find_source::<crate::source::SourceChanged>(&err) {
+        if let Some(changed) = find_source::<SourceChanged>(&err) {
             return Error::invalid(
                 changed.to_string(),
                 "upload it again once nothing writes to it; nothing was stored",
@@ -376,11 +397,45 @@ fn find_source<'a, T: std::error::Error + 'static>(
     None
 }
 
-pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
-    status == StatusCode::REQUEST_TIMEOUT
-        || status == StatusCode::TOO_MANY_REQUESTS
-        || status.is_server_error()
+/// Whether a failed request is worth another attempt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum RetryClass {
+    /// No: the same request would fail the same way.
+    Never,
+    /// Yes: the request cannot have been processed (or repeating is harmless).
+    Always,
+    /// Only if the request is safe to repeat: it may have been processed.
+    IfRepeatable,
 }
+
+/// The content changed between hashing and the upload: the body stream
+/// stops with this error instead of sending other bytes than were hashed.
+#[derive(Debug)]
+pub(crate) struct SourceChanged {
+    pub(crate) source: String,
+    pub(crate) expected: u64,
+    /// `Some(n)`: it ended after `n` bytes; `None`: it went on past `expected`.
+    pub(crate) shorter: Option<u64>,
+}
+
+impl fmt::Display for SourceChanged {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.shorter {
+            Some(n) => write!(
+                f,
+                "{} changed during the upload: it shrank to {n} bytes after {} were hashed",
+                self.source, self.expected
+            ),
+            None => write!(
+                f,
+                "{} changed during the upload: it grew past the {} bytes that were hashed",
+                self.source, self.expected
+            ),
+        }
+    }
+}
+
+impl std::error::Error for SourceChanged {}
 
 /// The whole `source()` chain on one line: reqwest's top-level message alone
 /// ("error sending request") does not say what went wrong.
@@ -396,124 +451,6 @@ pub(crate) fn error_chain(err: &dyn std::error::Error) -> String {
         source = s.source();
     }
     out
-}
-
-/// A Webflow error response: status, headers, and the body, parsed when it
-/// is Webflow's JSON error and raw otherwise.
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct ApiError {
-    /// The HTTP status.
-    pub status: StatusCode,
-    /// Webflow's error body, when the body is one.
-    pub body: Option<WebflowErrorBody>,
-    /// The raw body (cut to 2 KiB) when it is not Webflow's error body.
-    pub raw_body: Option<String>,
-    /// The response headers (rate-limit headers among them).
-    pub headers: HeaderMap,
-}
-
-impl ApiError {
-    /// An error from a status, headers and raw body (parsed when it is
-    /// Webflow's JSON error), e.g. for a stand-in of the client in tests.
-    pub fn new(status: StatusCode, headers: HeaderMap, body: &[u8]) -> Self {
-        let parsed = serde_json::from_slice::<WebflowErrorBody>(body).ok();
-        let raw_body = match parsed {
-            Some(_) => None,
-            None => Some(snippet(body, 2048)),
-        };
-        Self {
-            status,
-            body: parsed,
-            raw_body,
-            headers,
-        }
-    }
-
-    /// An error from a status, headers and an already parsed body.
-    pub fn from_body(status: StatusCode, headers: HeaderMap, body: WebflowErrorBody) -> Self {
-        Self {
-            status,
-            body: Some(body),
-            raw_body: None,
-            headers,
-        }
-    }
-
-    /// `X-RateLimit-Remaining` and `X-RateLimit-Limit`, when sent.
-    pub fn rate_limit(&self) -> RateLimit {
-        RateLimit::from_headers(&self.headers)
-    }
-
-    /// Webflow's error code (`validation_error`, `not_authorized`, ...).
-    pub fn code(&self) -> Option<&str> {
-        self.body.as_ref().and_then(|b| b.code.as_deref())
-    }
-
-    /// Webflow's error message.
-    pub fn message(&self) -> Option<&str> {
-        self.body.as_ref().map(|b| b.message.as_str())
-    }
-}
-
-impl fmt::Display for ApiError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (&self.body, &self.raw_body) {
-            (Some(body), _) => {
-                if let Some(code) = &body.code {
-                    write!(f, "[{code}] ")?;
-                }
-                f.write_str(&body.message)?;
-                if let Some(details) = body.details.as_ref().filter(|d| !d.is_empty()) {
-                    let details: Vec<String> = details
-                        .iter()
-                        .map(|d| match d {
-                            serde_json::Value::String(s) => s.clone(),
-                            other => other.to_string(),
-                        })
-                        .collect();
-                    write!(f, " (details: {})", details.join("; "))?;
-                }
-                if let Some(reference) =
-                    body.external_reference.as_deref().filter(|r| !r.is_empty())
-                {
-                    write!(f, " (see {reference})")?;
-                }
-                Ok(())
-            }
-            (None, Some(raw)) if raw.trim().is_empty() => f.write_str("empty body"),
-            (None, Some(raw)) => write!(f, "body is not Webflow's JSON error: {raw:?}"),
-            (None, None) => f.write_str("no body"),
-        }
-    }
-}
-
-/// Webflow's per-token rate-limit headers.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct RateLimit {
-    /// `X-RateLimit-Remaining`: requests left in the current minute.
-    pub remaining: Option<u64>,
-    /// `X-RateLimit-Limit`: requests allowed per minute.
-    pub limit: Option<u64>,
-}
-
-impl RateLimit {
-    /// Reads the headers; absent or malformed values are `None`.
-    pub fn from_headers(headers: &HeaderMap) -> Self {
-        let number = |name: &str| {
-            headers
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.trim().parse::<f64>().ok())
-                .filter(|v| v.is_finite() && *v >= 0.0)
-                .map(|v| v as u64)
-        };
-        Self {
-            remaining: number("x-ratelimit-remaining"),
-            limit: number("x-ratelimit-limit"),
-        }
-    }
 }
 
 /// The first `max` bytes of a body as text, for error messages.

@@ -1,0 +1,100 @@
+//! Webflow's error response, kept whole: status, headers and body.
+
+use std::fmt;
+
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+
+use super::snippet;
+use crate::rate_limit::RateLimit;
+use crate::types::WebflowErrorBody;
+
+/// A Webflow error response: status, headers, and the body, parsed when it
+/// is Webflow's JSON error and raw otherwise.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// Webflow's error body, when the body is one.
+    pub body: Option<WebflowErrorBody>,
+    /// The raw body (cut to 2 KiB) when it is not Webflow's error body.
+    pub raw_body: Option<String>,
+    /// The response headers (rate-limit headers among them).
+    pub headers: HeaderMap,
+}
+
+impl ApiError {
+    /// An error from a status, headers and raw body (parsed when it is
+    /// Webflow's JSON error), e.g. for a stand-in of the client in tests.
+    pub fn new(status: StatusCode, headers: HeaderMap, body: &[u8]) -> Self {
+        let parsed = serde_json::from_slice::<WebflowErrorBody>(body).ok();
+        let raw_body = match parsed {
+            Some(_) => None,
+            None => Some(snippet(body, 2048)),
+        };
+        Self {
+            status,
+            body: parsed,
+            raw_body,
+            headers,
+        }
+    }
+
+    /// An error from a status, headers and an already parsed body.
+    pub fn from_body(status: StatusCode, headers: HeaderMap, body: WebflowErrorBody) -> Self {
+        Self {
+            status,
+            body: Some(body),
+            raw_body: None,
+            headers,
+        }
+    }
+
+    /// `X-RateLimit-Remaining` and `X-RateLimit-Limit`, when sent.
+    pub fn rate_limit(&self) -> RateLimit {
+        RateLimit::from_headers(&self.headers)
+    }
+
+    /// Webflow's error code (`validation_error`, `not_authorized`, ...).
+    pub fn code(&self) -> Option<&str> {
+        self.body.as_ref().and_then(|b| b.code.as_deref())
+    }
+
+    /// Webflow's error message.
+    pub fn message(&self) -> Option<&str> {
+        self.body.as_ref().map(|b| b.message.as_str())
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.body, &self.raw_body) {
+            (Some(body), _) => {
+                if let Some(code) = &body.code {
+                    write!(f, "[{code}] ")?;
+                }
+                f.write_str(&body.message)?;
+                if let Some(details) = body.details.as_ref().filter(|d| !d.is_empty()) {
+                    let details: Vec<String> = details
+                        .iter()
+                        .map(|d| match d {
+                            serde_json::Value::String(s) => s.clone(),
+                            other => other.to_string(),
+                        })
+                        .collect();
+                    write!(f, " (details: {})", details.join("; "))?;
+                }
+                if let Some(reference) =
+                    body.external_reference.as_deref().filter(|r| !r.is_empty())
+                {
+                    write!(f, " (see {reference})")?;
+                }
+                Ok(())
+            }
+            (None, Some(raw)) if raw.trim().is_empty() => f.write_str("empty body"),
+            (None, Some(raw)) => write!(f, "body is not Webflow's JSON error: {raw:?}"),
+            (None, None) => f.write_str("no body"),
+        }
+    }
+}

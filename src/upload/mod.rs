@@ -1,0 +1,135 @@
+//! The full upload: checks, MD5, Create Asset Metadata, S3 presigned POST,
+//! ETag verification. One job per module: [`options`] (what a caller asks
+//! for and gets back), [`plan`] (the pre-flight checks), [`storage`] (the S3
+//! POST), [`verify`] (the hosted file); this module runs one upload.
+
+mod options;
+mod plan;
+mod storage;
+mod verify;
+
+use std::path::Path;
+
+pub use options::{
+    ACCEPTED_CONTENT_TYPES, Limits, PostOptions, UploadOptions, UploadedAsset, guess_content_type,
+};
+pub use storage::StoredObject;
+
+use crate::client::Client;
+use crate::error::Error;
+use crate::hash::FileDigest;
+use crate::source::{UploadSource, hash_source};
+use crate::types::{AssetUpload, CreateAssetRequest};
+use crate::validate;
+use plan::{Plan, plan};
+
+impl Client {
+    /// Uploads a file to a site: checks it, hashes it (streamed), creates the
+    /// asset metadata, posts the file to S3 (streamed, retried on transient
+    /// failures) and verifies S3's ETag against the MD5.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), webflow_assets::Error> {
+    /// use webflow_assets::{Client, UploadOptions, UploadSource};
+    ///
+    /// let client = Client::from_env()?;
+    /// let asset = client
+    ///     .upload("580e63e98c9a982ac9b8b741", UploadSource::path("hero.png"), UploadOptions::new())
+    ///     .await?;
+    /// println!("{} is at {:?}", asset.id, asset.hosted_url);
+    /// # Ok(()) }
+    /// ```
+    pub async fn upload(
+        &self,
+        site_id: &str,
+        source: impl Into<UploadSource>,
+        options: UploadOptions,
+    ) -> Result<UploadedAsset, Error> {
+        let source = source.into();
+        validate::object_id("site id", site_id)?;
+        let size = source.check().await?;
+        let plan = plan(&source, size, &options)?;
+
+        let digest = match options.digest.clone() {
+            Some(d) => {
+                validate::md5_hex(&d.md5)?;
+                d
+            }
+            None => hash_source(&source).await?,
+        };
+        if digest.size != plan.size {
+            return Err(Error::invalid(
+                format!(
+                    "{} changed while it was being read ({} bytes, then {})",
+                    source.describe(),
+                    plan.size,
+                    digest.size
+                ),
+                "upload it again once nothing writes to it",
+            ));
+        }
+        let request = CreateAssetRequest::new(
+            &plan.file_name,
+            &digest.md5,
+            options.parent_folder.as_deref(),
+        )?;
+        let created = self
+            .create_asset_metadata_notifying(site_id, &request, options.on_retry.as_ref())
+            .await?;
+        self.finish_upload(created, &source, plan, digest, options)
+            .await
+    }
+
+    async fn finish_upload(
+        &self,
+        created: AssetUpload,
+        source: &UploadSource,
+        plan: Plan,
+        digest: FileDigest,
+        options: UploadOptions,
+    ) -> Result<UploadedAsset, Error> {
+        // S3 checks the file part's content type against the policy, so the
+        // one Webflow signed wins over the local guess.
+        let content_type = created
+            .upload_details
+            .content_type()
+            .map(str::to_owned)
+            .unwrap_or(plan.content_type);
+        let post = PostOptions {
+            file_name: plan.file_name.clone(),
+            content_type: content_type.clone(),
+            md5: Some(digest.md5.clone()),
+            size: Some(digest.size),
+            progress: options.progress,
+            on_retry: options.on_retry,
+        };
+        let stored = self
+            .post_presigned(&created.upload_url, &created.upload_details, source, post)
+            .await?;
+        Ok(UploadedAsset {
+            id: created.id,
+            hosted_url: created.hosted_url,
+            asset_url: created.asset_url,
+            file_name: plan.file_name,
+            content_type,
+            size: digest.size,
+            md5: digest.md5,
+            parent_folder: created.parent_folder,
+            storage: stored,
+        })
+    }
+
+    /// Uploads a file from a path; shorthand for [`upload`](Self::upload).
+    pub async fn upload_file(
+        &self,
+        site_id: &str,
+        path: impl AsRef<Path>,
+    ) -> Result<UploadedAsset, Error> {
+        self.upload(
+            site_id,
+            UploadSource::path(path.as_ref()),
+            UploadOptions::new(),
+        )
+        .await
+    }
+}

@@ -1,0 +1,271 @@
+//! What a caller can ask of an upload, and what it gets back: options,
+//! Webflow's limits and accepted types, the uploaded asset.
+
+use crate::hash::FileDigest;
+use crate::retry::{OnRetry, RetryEvent};
+use crate::source::Progress;
+use crate::validate;
+
+use super::storage::StoredObject;
+
+/// Webflow's size limits per kind of file. They change from time to time,
+/// hence overridable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest image, in bytes (default 4 MiB).
+    pub image_bytes: u64,
+    /// Largest document (and anything not an image), in bytes (default 10 MiB).
+    pub document_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            image_bytes: 4 * 1024 * 1024,
+            document_bytes: 10 * 1024 * 1024,
+        }
+    }
+}
+
+impl Limits {
+    /// The limit that applies to a content type, and the kind's name for
+    /// messages: images have theirs, everything else is a document.
+    pub fn for_content_type(&self, content_type: &str) -> (&'static str, u64) {
+        if content_type.starts_with("image/") {
+            ("images", self.image_bytes)
+        } else {
+            ("documents", self.document_bytes)
+        }
+    }
+
+    /// No size limit, for servers that accept anything (e.g. a sandbox).
+    pub fn unlimited() -> Self {
+        Self {
+            image_bytes: u64::MAX,
+            document_bytes: u64::MAX,
+        }
+    }
+}
+
+/// The content types Webflow accepts for assets: PNG, JPEG, GIF, SVG, WebP
+/// and AVIF images; PDF, Word, Excel, PowerPoint, text, CSV and OpenDocument
+/// documents; Lottie JSON.
+pub const ACCEPTED_CONTENT_TYPES: &[&str] = &[
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "image/svg+xml",
+    "image/webp",
+    "image/avif",
+    "application/pdf",
+    "application/msword",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.ms-excel",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.ms-powerpoint",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "text/plain",
+    "text/csv",
+    "application/vnd.oasis.opendocument.text",
+    "application/vnd.oasis.opendocument.spreadsheet",
+    "application/vnd.oasis.opendocument.presentation",
+    "application/json",
+];
+
+/// Options of [`Client::upload`](crate::Client::upload).
+///
+/// ```
+/// use webflow_assets::{Limits, UploadOptions};
+///
+/// let options = UploadOptions::new()
+///     .file_name("hero.png")
+///     .parent_folder("6436b1ce5281cace05b65aea")
+///     .limits(Limits { image_bytes: 8 << 20, ..Limits::default() })
+///     .on_progress(|sent, total| eprintln!("{sent}/{total}"));
+/// # let _ = options;
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct UploadOptions {
+    pub(crate) file_name: Option<String>,
+    pub(crate) parent_folder: Option<String>,
+    pub(crate) content_type: Option<String>,
+    pub(crate) progress: Option<Progress>,
+    pub(crate) limits: Limits,
+    pub(crate) any_content_type: bool,
+    pub(crate) digest: Option<FileDigest>,
+    pub(crate) on_retry: Option<OnRetry>,
+}
+
+impl UploadOptions {
+    /// Default options: the name from the path, no folder, the content type
+    /// guessed from the extension, Webflow's limits.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The asset's file name (default: the path's file name).
+    pub fn file_name(mut self, name: impl Into<String>) -> Self {
+        self.file_name = Some(name.into());
+        self
+    }
+
+    /// The asset folder (`parentFolder`), a 24-hex Webflow id.
+    pub fn parent_folder(mut self, folder: impl Into<String>) -> Self {
+        self.parent_folder = Some(folder.into());
+        self
+    }
+
+    /// The content type, instead of the one guessed from the extension.
+    pub fn content_type(mut self, content_type: impl Into<String>) -> Self {
+        self.content_type = Some(content_type.into());
+        self
+    }
+
+    /// Skip the check against [`ACCEPTED_CONTENT_TYPES`] (for when Webflow
+    /// accepts more than this crate knows).
+    pub fn allow_any_content_type(mut self, allow: bool) -> Self {
+        self.any_content_type = allow;
+        self
+    }
+
+    /// Size limits (default: Webflow's).
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Called with (bytes sent, total) while the file goes to S3.
+    pub fn on_progress(mut self, f: impl Fn(u64, u64) + Send + Sync + 'static) -> Self {
+        self.progress = Some(Progress::new(f));
+        self
+    }
+
+    /// The file's MD5 and size, when the caller already hashed it (to decide
+    /// whether to upload at all, say): the upload then reads the file once.
+    /// The size is still checked against the file.
+    pub fn digest(mut self, digest: FileDigest) -> Self {
+        self.digest = Some(digest);
+        self
+    }
+
+    /// The same, with an existing observer.
+    pub fn progress(mut self, progress: Progress) -> Self {
+        self.progress = Some(progress);
+        self
+    }
+
+    /// Called before each retry of this upload's requests (Create Asset
+    /// Metadata and the S3 POST), e.g. to tell a user why it is waiting.
+    ///
+    /// ```
+    /// use webflow_assets::UploadOptions;
+    ///
+    /// let options = UploadOptions::new().on_retry(|event| eprintln!("photo.png: {event}"));
+    /// # let _ = options;
+    /// ```
+    pub fn on_retry(mut self, f: impl Fn(&RetryEvent<'_>) + Send + Sync + 'static) -> Self {
+        self.on_retry = Some(OnRetry::new(f));
+        self
+    }
+}
+
+/// An asset that is in Webflow and whose bytes S3 confirmed.
+#[derive(Clone, Debug, serde::Serialize)]
+#[non_exhaustive]
+pub struct UploadedAsset {
+    /// The asset id.
+    pub id: String,
+    /// The asset's public URL (`hostedUrl`).
+    pub hosted_url: Option<String>,
+    /// The S3 link (`assetUrl`).
+    pub asset_url: Option<String>,
+    /// The file name sent.
+    pub file_name: String,
+    /// The content type sent with the file.
+    pub content_type: String,
+    /// Bytes uploaded.
+    pub size: u64,
+    /// MD5 of the bytes, 32 lowercase hex characters.
+    pub md5: String,
+    /// The folder, if any.
+    pub parent_folder: Option<String>,
+    /// What S3 reported.
+    pub storage: StoredObject,
+}
+
+/// Options of [`Client::post_presigned`](crate::Client::post_presigned).
+///
+/// ```
+/// use webflow_assets::PostOptions;
+///
+/// let options = PostOptions::new("hero.png", "image/png")
+///     .md5("3c7d87c9575702bc3b1e991f4d3c638e")
+///     .size(1234);
+/// assert_eq!(options.file_name, "hero.png");
+/// ```
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct PostOptions {
+    /// The `filename` of the file part.
+    pub file_name: String,
+    /// Content type of the file part when `uploadDetails` names none.
+    pub content_type: String,
+    /// The file's MD5 (hex), to check S3's ETag against; computed if `None`.
+    pub md5: Option<String>,
+    /// The number of bytes hashed: exactly this many are sent, and a source
+    /// that has changed length since fails the upload. Read from the source
+    /// if `None`.
+    pub size: Option<u64>,
+    /// Progress observer.
+    pub progress: Option<Progress>,
+    /// Told of each retry.
+    pub on_retry: Option<OnRetry>,
+}
+
+impl PostOptions {
+    /// Options for a file part named `file_name` of `content_type`.
+    pub fn new(file_name: impl Into<String>, content_type: impl Into<String>) -> Self {
+        Self {
+            file_name: file_name.into(),
+            content_type: content_type.into(),
+            md5: None,
+            size: None,
+            progress: None,
+            on_retry: None,
+        }
+    }
+
+    /// The file's MD5, to check S3's ETag against.
+    pub fn md5(mut self, md5: impl Into<String>) -> Self {
+        self.md5 = Some(md5.into());
+        self
+    }
+
+    /// The file's size as hashed.
+    pub fn size(mut self, size: u64) -> Self {
+        self.size = Some(size);
+        self
+    }
+
+    /// A progress observer.
+    pub fn progress(mut self, progress: Progress) -> Self {
+        self.progress = Some(progress);
+        self
+    }
+
+    /// Called before each retry of the POST.
+    pub fn on_retry(mut self, f: impl Fn(&RetryEvent<'_>) + Send + Sync + 'static) -> Self {
+        self.on_retry = Some(OnRetry::new(f));
+        self
+    }
+}
+
+/// Guesses a content type from a file name's extension.
+pub fn guess_content_type(file_name: &str) -> Option<String> {
+    let ext = validate::extension(file_name)?.to_ascii_lowercase();
+    // mime_guess calls .json application/json and .csv text/csv, as Webflow
+    // does; .lottie is a zip of Lottie JSON.
+    mime_guess::from_ext(&ext)
+        .first()
+        .map(|m| m.essence_str().to_owned())
+}

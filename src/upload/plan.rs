@@ -1,0 +1,165 @@
+//! The pre-flight plan of an upload: every check that needs no network,
+//! made before the first request. Pure: the caller reads the size.
+
+use super::options::{ACCEPTED_CONTENT_TYPES, UploadOptions, guess_content_type};
+use crate::error::Error;
+use crate::source::UploadSource;
+use crate::validate;
+
+/// The checked plan of an upload, made before any network call.
+#[derive(Clone, Debug)]
+pub(crate) struct Plan {
+    pub(crate) file_name: String,
+    pub(crate) content_type: String,
+    pub(crate) size: u64,
+}
+
+pub(crate) fn plan(
+    source: &UploadSource,
+    size: u64,
+    options: &UploadOptions,
+) -> Result<Plan, Error> {
+    if let (None, UploadSource::Path(path)) = (&options.file_name, source)
+        && path.file_name().is_some_and(|n| n.to_str().is_none())
+    {
+        // A lossy conversion would upload the asset under a name with U+FFFD
+        // in it, which matches no file anyone has.
+        return Err(Error::invalid(
+            format!("the file name of {} is not valid UTF-8", path.display()),
+            "rename the file, or give the asset a name (UploadOptions::file_name, or --name in the CLI)",
+        ));
+    }
+    let file_name = match (&options.file_name, source.file_name()) {
+        (Some(name), _) => name.clone(),
+        (None, Some(name)) => name,
+        (None, None) => {
+            return Err(Error::invalid(
+                "no file name was given for an upload from memory or a reader",
+                "set UploadOptions::file_name, e.g. \"photo.png\"",
+            ));
+        }
+    };
+    validate::file_name(&file_name)?;
+    if let Some(folder) = &options.parent_folder {
+        validate::object_id("parent folder id", folder)?;
+    }
+    let shown = source.describe();
+    if size == 0 {
+        return Err(Error::invalid(
+            format!("{shown} is empty"),
+            "Webflow does not accept empty files; check the file",
+        ));
+    }
+    let content_type = match &options.content_type {
+        Some(ct) => ct.trim().to_ascii_lowercase(),
+        None => guess_content_type(&file_name).ok_or_else(|| {
+            Error::invalid(
+                format!("the content type of {file_name:?} cannot be guessed from its extension"),
+                "rename the file with a known extension or set the content type",
+            )
+        })?,
+    };
+    if !options.any_content_type && !ACCEPTED_CONTENT_TYPES.contains(&content_type.as_str()) {
+        return Err(Error::invalid(
+            format!("{file_name:?} is {content_type}, which Webflow does not accept as an asset"),
+            "upload an image (PNG, JPEG, GIF, SVG, WebP, AVIF) or a document (PDF, DOC(X), XLS(X), PPT(X), TXT, CSV, ODT/ODS/ODP, Lottie JSON), or allow any content type",
+        ));
+    }
+    let (kind, limit) = options.limits.for_content_type(&content_type);
+    if size > limit {
+        return Err(Error::invalid(
+            format!(
+                "{shown} is {} bytes; Webflow accepts {kind} up to {limit} bytes",
+                size
+            ),
+            "compress or split the file, or raise the limit if Webflow's has changed",
+        ));
+    }
+    Ok(Plan {
+        file_name,
+        content_type,
+        size,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::options::Limits;
+    use super::*;
+
+    #[test]
+    fn preflight() {
+        let bytes = |n: usize| UploadSource::Bytes(vec![1u8; n].into());
+        let opts = || UploadOptions::new().file_name("a.png");
+        assert_eq!(
+            plan(&bytes(10), 10, &opts()).unwrap().content_type,
+            "image/png"
+        );
+        let e = plan(&bytes(0), 0, &opts()).unwrap_err().to_string();
+        assert!(e.contains("empty"), "{e}");
+        let e = plan(&bytes(1), 5 * 1024 * 1024, &opts())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("images up to 4194304 bytes"), "{e}");
+        assert!(
+            plan(
+                &bytes(1),
+                5 * 1024 * 1024,
+                &opts().limits(Limits::unlimited())
+            )
+            .is_ok()
+        );
+        assert!(
+            plan(
+                &bytes(1),
+                9 * 1024 * 1024,
+                &UploadOptions::new().file_name("a.pdf")
+            )
+            .is_ok()
+        );
+        let e = plan(&bytes(1), 1, &UploadOptions::new().file_name("a.exe"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("does not accept"), "{e}");
+        assert!(
+            plan(
+                &bytes(1),
+                1,
+                &UploadOptions::new()
+                    .file_name("a.exe")
+                    .allow_any_content_type(true)
+            )
+            .is_ok()
+        );
+        let e = plan(&bytes(1), 1, &UploadOptions::new())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("no file name"), "{e}");
+        let e = plan(&bytes(1), 1, &opts().parent_folder("nope"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("parent folder id"), "{e}");
+        for (name, ct) in [
+            ("a.jpg", "image/jpeg"),
+            ("a.svg", "image/svg+xml"),
+            ("a.webp", "image/webp"),
+            ("a.avif", "image/avif"),
+            (
+                "a.docx",
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            ),
+            ("a.csv", "text/csv"),
+            ("a.json", "application/json"),
+            ("a.odp", "application/vnd.oasis.opendocument.presentation"),
+            ("a.txt", "text/plain"),
+        ] {
+            assert_eq!(
+                plan(&bytes(1), 1, &UploadOptions::new().file_name(name))
+                    .unwrap()
+                    .content_type,
+                ct,
+                "{name}"
+            );
+        }
+    }
+}

@@ -1,0 +1,65 @@
+//! Proof that what is served is what was sent: the hosted file, downloaded
+//! and hashed.
+
+use super::options::UploadedAsset;
+use super::storage::check_url;
+use crate::client::Client;
+use crate::error::Error;
+use crate::hash::Md5Sum;
+
+impl Client {
+    /// Downloads an uploaded asset from its hosted URL (streamed; no token
+    /// sent) and checks that its MD5 is the one uploaded: proof that what is
+    /// served is what was sent. Hosted URLs can take a moment to appear on a
+    /// CDN, so a 403/404 right after an upload may be worth a retry later.
+    pub async fn verify_hosted(&self, asset: &UploadedAsset) -> Result<(), Error> {
+        let Some(url) = asset.hosted_url.as_deref() else {
+            return Err(Error::invalid(
+                format!("asset {} has no hosted URL to verify it by", asset.id),
+                "look the asset up in Webflow",
+            ));
+        };
+        let failed = |status: Option<reqwest::StatusCode>, problem: String| Error::Verification {
+            url: url.to_owned(),
+            status,
+            problem,
+        };
+        check_url(url)?;
+        let mut response = self
+            .shared
+            .storage
+            .get(url)
+            .send()
+            .await
+            .map_err(|e| failed(None, crate::error::error_chain(&e)))?;
+        if !response.status().is_success() {
+            return Err(failed(
+                Some(response.status()),
+                format!(
+                    "the server answered {}; try again in a moment",
+                    response.status()
+                ),
+            ));
+        }
+        let mut sum = Md5Sum::default();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| failed(None, crate::error::error_chain(&e)))?
+        {
+            sum.update(&chunk);
+        }
+        let digest = sum.finish();
+        let (md5, size) = (digest.md5, digest.size);
+        if md5 != asset.md5 || size != asset.size {
+            return Err(failed(
+                None,
+                format!(
+                    "it serves {size} bytes with MD5 {md5}, but {} bytes with MD5 {} were uploaded; upload the file again",
+                    asset.size, asset.md5
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
