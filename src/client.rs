@@ -9,8 +9,8 @@ use progenitor_client::{Error as GenError, ResponseValue};
 use reqwest::StatusCode;
 use tracing::Instrument;
 
-use crate::auth::{Auth, Token};
-use crate::config::ClientBuilder;
+use crate::auth::Auth;
+use crate::config::{ClientBuilder, Token};
 use crate::error::{ApiError, Error, snippet};
 use crate::generated;
 use crate::hooks;
@@ -86,8 +86,11 @@ impl Client {
                     )
                 })
         };
-        let api =
-            generated::Client::new_with_client(&base_url, http(config.timeout)?, Auth::new(&token));
+        let api = generated::Client::new_with_client(
+            &base_url,
+            http(config.timeout)?,
+            Auth::new(token.authorization()),
+        );
         let storage = http(config.upload_timeout)?;
         Ok(Self {
             shared: Arc::new(Shared {

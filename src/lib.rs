@@ -43,11 +43,9 @@ mod upload;
 pub mod validate;
 
 #[cfg(feature = "client")]
-pub use auth::{TOKEN_ENV, Token};
-#[cfg(feature = "client")]
 pub use client::Client;
 #[cfg(feature = "client")]
-pub use config::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_USER_AGENT};
+pub use config::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_USER_AGENT, TOKEN_ENV, Token};
 #[cfg(feature = "client")]
 pub use error::{ApiError, BoxError, Error, S3ErrorBody, S3ErrorKind, StorageError, TransportKind};
 /// The client generated from `openapi/` by progenitor: one method per

@@ -142,7 +142,7 @@ impl Sandbox {
     /// Starts the API and S3 servers on loopback.
     pub async fn start(config: SandboxConfig) -> Result<Self, Error> {
         crate::validate::object_id("sandbox site id", &config.site_id)?;
-        crate::auth::Token::new(config.token.clone())?;
+        crate::config::Token::new(config.token.clone())?;
         let io = |what: &str, e: std::io::Error| Error::Io {
             path: what.to_owned(),
             source: e,
