@@ -1,13 +1,14 @@
 //! The command-line tool end to end, against a sandbox in this process.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use common::cli::{cli, output, text};
 use serde_json::Value;
 use webflow_assets::sandbox::{Faults, Sandbox, SandboxConfig, Stats};
-
-const BIN: &str = env!("CARGO_BIN_EXE_webflow-assets");
 
 /// `root/data` holding `n` small files of four types.
 fn data_dir(root: &Path, n: usize) -> (PathBuf, Vec<PathBuf>) {
@@ -28,14 +29,16 @@ fn files(dir: &Path, n: usize) -> Vec<PathBuf> {
         .collect()
 }
 
-/// Runs the CLI against the sandbox on a blocking thread.
+/// Runs the CLI against the sandbox, with its token, site and base URL.
 async fn run(sandbox: &Sandbox, args: &[&str], cwd: &Path) -> Output {
-    let mut cmd = Command::new(BIN);
-    cmd.current_dir(cwd)
-        .env_remove("WEBFLOW_TOKEN")
-        .env_remove("WEBFLOW_SITE_ID")
-        .env_remove("WEBFLOW_BASE_URL")
-        .args(args)
+    output(against(sandbox, cwd, args)).await
+}
+
+/// `args` aimed at the sandbox (base URL and site as flags after them,
+/// token in the environment).
+fn against(sandbox: &Sandbox, cwd: &Path, args: &[&str]) -> Command {
+    let mut cmd = cli(cwd);
+    cmd.args(args)
         .args([
             "--base-url",
             &sandbox.base_url(),
@@ -43,24 +46,11 @@ async fn run(sandbox: &Sandbox, args: &[&str], cwd: &Path) -> Output {
             sandbox.site_id(),
         ])
         .env("WEBFLOW_TOKEN", sandbox.token());
-    tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap()
+    cmd
 }
 
 async fn run_plain(args: &[&str], cwd: &Path) -> Output {
-    let mut cmd = Command::new(BIN);
-    cmd.current_dir(cwd)
-        .env_remove("WEBFLOW_TOKEN")
-        .env_remove("WEBFLOW_SITE_ID")
-        .args(args);
-    tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    run_env(args, cwd, &[]).await
 }
 
 fn json_lines(out: &Output) -> Vec<Value> {
@@ -178,21 +168,9 @@ async fn exit_codes() {
         assert!(!text(&out.stderr).trim().is_empty());
     }
     // A wrong token: the file fails (1) with Webflow's 401, and the token is not echoed.
-    let mut cmd = Command::new(BIN);
-    cmd.current_dir(dir.path())
-        .args([
-            "upload",
-            "ok.png",
-            "--no-manifest",
-            "--base-url",
-            &sandbox.base_url(),
-            "--site",
-            sandbox.site_id(),
-        ])
-        .env("WEBFLOW_TOKEN", "wrong-token-123");
-    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap();
+    let mut cmd = against(&sandbox, dir.path(), &["upload", "ok.png", "--no-manifest"]);
+    cmd.env("WEBFLOW_TOKEN", "wrong-token-123");
+    let out = output(cmd).await;
     assert_eq!(out.status.code(), Some(1));
     let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
     assert!(
@@ -231,24 +209,16 @@ async fn interrupted_batch_resumes_without_duplicates_or_gaps() {
     data_dir(dir.path(), 10);
     let manifest = dir.path().join("m.jsonl");
 
-    let mut child = Command::new(BIN)
-        .current_dir(dir.path())
-        .args([
-            "upload",
-            "data",
-            "--concurrency",
-            "1",
-            "--json",
-            "--manifest",
-            "m.jsonl",
-        ])
-        .args([
-            "--base-url",
-            &sandbox.base_url(),
-            "--site",
-            sandbox.site_id(),
-        ])
-        .env("WEBFLOW_TOKEN", sandbox.token())
+    let args = [
+        "upload",
+        "data",
+        "--concurrency",
+        "1",
+        "--json",
+        "--manifest",
+        "m.jsonl",
+    ];
+    let mut child = against(&sandbox, dir.path(), &args)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -369,16 +339,9 @@ async fn rate_limit_is_honoured_and_nothing_is_lost() {
 /// Runs the CLI with exactly the environment given (the Webflow variables of
 /// the test process removed first).
 async fn run_env(args: &[&str], cwd: &Path, env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(BIN);
-    cmd.current_dir(cwd)
-        .env_remove("WEBFLOW_TOKEN")
-        .env_remove("WEBFLOW_SITE_ID")
-        .env_remove("WEBFLOW_BASE_URL")
-        .envs(env.iter().copied())
-        .args(args);
-    tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap()
+    let mut cmd = cli(cwd);
+    cmd.args(args).envs(env.iter().copied());
+    output(cmd).await
 }
 
 /// The README's CLI section says `export WEBFLOW_TOKEN=...`; the README's
@@ -698,25 +661,12 @@ async fn bad_input_sweep() {
         |s: &Stats| Stats::get(&s.created) + Stats::get(&s.refused) + Stats::get(&s.rate_limited);
     let mut table = Vec::new();
     for (case, args, drop_env, reaches_api) in cases {
-        let mut cmd = Command::new(BIN);
-        cmd.current_dir(d)
-            .env_remove("WEBFLOW_TOKEN")
-            .env_remove("WEBFLOW_SITE_ID")
-            .env_remove("WEBFLOW_BASE_URL")
-            .arg("upload")
-            .args(&args)
-            .arg("--no-manifest")
-            .stdin(Stdio::null());
-        if args.iter().any(|a| a == "--manifest") {
-            // `--manifest` and `--no-manifest` conflict; this case wants the former.
-            let args: Vec<OsString> = std::iter::once(os("upload")).chain(args.clone()).collect();
-            cmd = Command::new(BIN);
-            cmd.current_dir(d)
-                .env_remove("WEBFLOW_TOKEN")
-                .env_remove("WEBFLOW_SITE_ID")
-                .env_remove("WEBFLOW_BASE_URL")
-                .args(&args)
-                .stdin(Stdio::null());
+        let mut cmd = cli(d);
+        cmd.arg("upload").args(&args);
+        // `--manifest` and `--no-manifest` conflict; the case that names a
+        // manifest wants the former.
+        if !args.iter().any(|a| a == "--manifest") {
+            cmd.arg("--no-manifest");
         }
         for (k, v) in &good_env {
             if !drop_env.contains(k) {
@@ -725,9 +675,7 @@ async fn bad_input_sweep() {
         }
         let before = api_calls(sandbox.stats());
         let started = Instant::now();
-        let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
-            .await
-            .unwrap();
+        let out = output(cmd).await;
         assert!(started.elapsed() < Duration::from_secs(20), "{case} hung");
         if !reaches_api {
             assert_eq!(

@@ -8,28 +8,15 @@ use std::time::{Duration, Instant};
 use common::*;
 use webflow_assets::types::CreateAssetRequest;
 use webflow_assets::{Error, RetryPolicy};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
-
-const ASSETS_PATH: &str = "/sites/580e63e98c9a982ac9b8b741/assets";
+use wiremock::{MockServer, ResponseTemplate};
 
 fn request(folder: Option<&str>) -> CreateAssetRequest {
     CreateAssetRequest::new("file.png", PNG_HASH, folder).unwrap()
 }
 
-fn ok_documented() -> ResponseTemplate {
-    ResponseTemplate::new(200)
-        .insert_header("content-type", "application/json")
-        .set_body_string(fixture("create_asset_200.json"))
-}
-
 async fn server_answering(template: ResponseTemplate) -> MockServer {
     let server = mock_server().await;
-    Mock::given(method("POST"))
-        .and(path(ASSETS_PATH))
-        .respond_with(template)
-        .mount(&server)
-        .await;
+    mount(&server, "POST", ASSETS_PATH, template).await;
     server
 }
 
@@ -277,29 +264,10 @@ async fn malformed_success_bodies_are_decode_errors() {
     insta::assert_snapshot!("malformed_bodies", shown.join("\n"));
 }
 
-fn rate_limited(retry_after: &str) -> ResponseTemplate {
-    ResponseTemplate::new(429)
-        .insert_header("retry-after", retry_after)
-        .insert_header("x-ratelimit-remaining", "0")
-        .insert_header("x-ratelimit-limit", "60")
-        .set_body_string(fixture("error_429.json"))
-}
-
+/// Create Asset Metadata answers `first` `times` times, then `then`.
 async fn sequence(first: ResponseTemplate, times: u64, then: ResponseTemplate) -> MockServer {
     let server = mock_server().await;
-    Mock::given(method("POST"))
-        .and(path(ASSETS_PATH))
-        .respond_with(first)
-        .up_to_n_times(times)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path(ASSETS_PATH))
-        .respond_with(then)
-        .with_priority(2)
-        .mount(&server)
-        .await;
+    fail_then(&server, "POST", ASSETS_PATH, (first, times), then).await;
     server
 }
 

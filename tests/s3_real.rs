@@ -5,11 +5,11 @@
 
 use std::time::Duration;
 
+use webflow_assets::S3ErrorKind;
 use webflow_assets::sandbox::{Faults, Sandbox, SandboxConfig};
 use webflow_assets::{
     Error, Limits, PostOptions, UploadDetails, UploadOptions, UploadSource, UploadedAsset, md5_hex,
 };
-use webflow_assets::{S3ErrorKind, StorageError};
 
 fn data(len: usize, seed: u32) -> Vec<u8> {
     // Deterministic bytes that are not a repeating pattern of the chunk size.
@@ -194,14 +194,9 @@ async fn tampered_signature_is_refused() {
     )
     .await
     .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::Storage(StorageError::Refused {
-                kind: S3ErrorKind::SignatureDoesNotMatch,
-                ..
-            })
-        ),
+    assert_eq!(
+        err.s3_kind(),
+        Some(S3ErrorKind::SignatureDoesNotMatch),
         "{err:?}"
     );
     assert!(!err.is_retryable());
@@ -223,16 +218,7 @@ async fn expired_policy_is_refused() {
     let err = post(&sandbox, &url, &form, &bytes, "image/png")
         .await
         .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::Storage(StorageError::Refused {
-                kind: S3ErrorKind::PolicyExpired,
-                ..
-            })
-        ),
-        "{err:?}"
-    );
+    assert_eq!(err.s3_kind(), Some(S3ErrorKind::PolicyExpired), "{err:?}");
     assert!(err.to_string().contains("expired"), "{err}");
 }
 
@@ -257,16 +243,7 @@ async fn oversize_file_is_refused_by_the_policy() {
     )
     .await
     .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::Storage(StorageError::Refused {
-                kind: S3ErrorKind::EntityTooLarge,
-                ..
-            })
-        ),
-        "{err:?}"
-    );
+    assert_eq!(err.s3_kind(), Some(S3ErrorKind::EntityTooLarge), "{err:?}");
 }
 
 #[tokio::test]
@@ -279,14 +256,9 @@ async fn wrong_content_type_and_altered_forms_are_refused() {
     let err = post(&sandbox, &url, &wrong_type, &bytes, "image/jpeg")
         .await
         .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::Storage(StorageError::Refused {
-                kind: S3ErrorKind::PolicyViolation,
-                ..
-            })
-        ),
+    assert_eq!(
+        err.s3_kind(),
+        Some(S3ErrorKind::PolicyViolation),
         "wrong type: {err:?}"
     );
 
@@ -298,14 +270,9 @@ async fn wrong_content_type_and_altered_forms_are_refused() {
     let err = post(&sandbox, &url, &missing, &bytes, "image/png")
         .await
         .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::Storage(StorageError::Refused {
-                kind: S3ErrorKind::PolicyViolation,
-                ..
-            })
-        ),
+    assert_eq!(
+        err.s3_kind(),
+        Some(S3ErrorKind::PolicyViolation),
         "missing field: {err:?}"
     );
 
@@ -317,14 +284,9 @@ async fn wrong_content_type_and_altered_forms_are_refused() {
     let err = post(&sandbox, &url, &extra, &bytes, "image/png")
         .await
         .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::Storage(StorageError::Refused {
-                kind: S3ErrorKind::PolicyViolation,
-                ..
-            })
-        ),
+    assert_eq!(
+        err.s3_kind(),
+        Some(S3ErrorKind::PolicyViolation),
         "extra field: {err:?}"
     );
 
@@ -332,14 +294,9 @@ async fn wrong_content_type_and_altered_forms_are_refused() {
     let err = post(&sandbox, &url, &other_key, &bytes, "image/png")
         .await
         .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::Storage(StorageError::Refused {
-                kind: S3ErrorKind::PolicyViolation,
-                ..
-            })
-        ),
+    assert_eq!(
+        err.s3_kind(),
+        Some(S3ErrorKind::PolicyViolation),
         "other key: {err:?}"
     );
 }

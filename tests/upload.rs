@@ -11,10 +11,8 @@ use webflow_assets::StorageError;
 use webflow_assets::{
     Error, Limits, UploadDetails, UploadOptions, UploadSource, UploadedAsset, md5_hex,
 };
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{MockServer, Request, ResponseTemplate};
 
-const ASSETS_PATH: &str = "/sites/580e63e98c9a982ac9b8b741/assets";
 const S3_PATH: &str = "/s3/webflow-bucket-name";
 
 /// The documented example as text (so that the key order is Webflow's),
@@ -36,9 +34,7 @@ fn metadata(server: &MockServer, extra: &[(&str, &str)]) -> String {
 }
 
 fn metadata_response(body: String) -> ResponseTemplate {
-    ResponseTemplate::new(200)
-        .insert_header("content-type", "application/json")
-        .set_body_string(body)
+    json_200(body)
 }
 
 fn post_response(etag: &str) -> ResponseTemplate {
@@ -52,22 +48,14 @@ fn post_response(etag: &str) -> ResponseTemplate {
 async fn mock_webflow(extra: &[(&str, &str)]) -> MockServer {
     let server = mock_server().await;
     let body = metadata(&server, extra);
-    Mock::given(method("POST"))
-        .and(path(ASSETS_PATH))
-        .respond_with(metadata_response(body))
-        .mount(&server)
-        .await;
+    mount(&server, "POST", ASSETS_PATH, metadata_response(body)).await;
     server
 }
 
 /// A server playing Webflow and S3, S3 answering with `s3`.
 async fn mock_both(extra: &[(&str, &str)], s3: ResponseTemplate) -> MockServer {
     let server = mock_webflow(extra).await;
-    Mock::given(method("POST"))
-        .and(path(S3_PATH))
-        .respond_with(s3)
-        .mount(&server)
-        .await;
+    mount(&server, "POST", S3_PATH, s3).await;
     server
 }
 
@@ -160,8 +148,7 @@ async fn upload_png(server: &MockServer, bytes: Vec<u8>) -> Result<UploadedAsset
 
 /// How many requests reached the mock S3.
 async fn s3_request_count(server: &MockServer) -> usize {
-    let requests = server.received_requests().await.unwrap();
-    requests.iter().filter(|r| r.url.path() == S3_PATH).count()
+    requests_to(server, S3_PATH).await
 }
 
 fn png(len: usize) -> Vec<u8> {
@@ -297,19 +284,14 @@ async fn s3_slow_down_is_retried() {
     let server = mock_webflow(&[]).await;
     let file = png(100);
     let slow = "<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message><RequestId>1</RequestId></Error>";
-    Mock::given(method("POST"))
-        .and(path(S3_PATH))
-        .respond_with(ResponseTemplate::new(503).set_body_string(slow))
-        .up_to_n_times(2)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path(S3_PATH))
-        .respond_with(post_response(&md5_hex(&file)))
-        .with_priority(2)
-        .mount(&server)
-        .await;
+    fail_then(
+        &server,
+        "POST",
+        S3_PATH,
+        (ResponseTemplate::new(503).set_body_string(slow), 2),
+        post_response(&md5_hex(&file)),
+    )
+    .await;
     upload_png(&server, file).await.unwrap();
     let s3_requests = s3_request_count(&server).await;
     assert_eq!(s3_requests, 3);
@@ -474,20 +456,13 @@ async fn file_changed_between_hash_and_upload_is_an_error_not_a_truncated_upload
         let file = dir.path().join("photo.png");
         std::fs::write(&file, &original).unwrap();
         let server = mock_server().await;
-        Mock::given(method("POST"))
-            .and(path(ASSETS_PATH))
-            .respond_with(RewriteFileThenRespond {
-                path: file.clone(),
-                content,
-                body: metadata(&server, &[]),
-            })
-            .mount(&server)
-            .await;
-        Mock::given(method("POST"))
-            .and(path(S3_PATH))
-            .respond_with(post_response(&md5_hex(&original)))
-            .mount(&server)
-            .await;
+        let rewrite = RewriteFileThenRespond {
+            path: file.clone(),
+            content,
+            body: metadata(&server, &[]),
+        };
+        mount(&server, "POST", ASSETS_PATH, rewrite).await;
+        mount(&server, "POST", S3_PATH, post_response(&md5_hex(&original))).await;
         let err = client(&server)
             .upload(SITE, UploadSource::path(&file), UploadOptions::new())
             .await
@@ -517,16 +492,8 @@ async fn verify_hosted_reports_other_bytes_and_failed_downloads() {
         original["hostedUrl"].as_str().unwrap(),
         &format!("{}{hosted}", server.uri()),
     );
-    Mock::given(method("POST"))
-        .and(path(ASSETS_PATH))
-        .respond_with(metadata_response(body))
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path(S3_PATH))
-        .respond_with(post_response(&md5_hex(&file)))
-        .mount(&server)
-        .await;
+    mount(&server, "POST", ASSETS_PATH, metadata_response(body)).await;
+    mount(&server, "POST", S3_PATH, post_response(&md5_hex(&file))).await;
     let client = client(&server);
     let asset = client
         .upload(
@@ -538,19 +505,14 @@ async fn verify_hosted_reports_other_bytes_and_failed_downloads() {
         .unwrap();
 
     // First served, but not the bytes uploaded; then not served at all.
-    Mock::given(method("GET"))
-        .and(path(hosted))
-        .respond_with(ResponseTemplate::new(200).set_body_bytes(png(499)))
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path(hosted))
-        .respond_with(ResponseTemplate::new(404))
-        .with_priority(2)
-        .mount(&server)
-        .await;
+    fail_then(
+        &server,
+        "GET",
+        hosted,
+        (ResponseTemplate::new(200).set_body_bytes(png(499)), 1),
+        ResponseTemplate::new(404),
+    )
+    .await;
     let err = client.verify_hosted(&asset).await.unwrap_err();
     assert!(
         matches!(&err, Error::Verification { status: None, problem, .. } if problem.contains("it serves 499 bytes")),
@@ -571,11 +533,7 @@ async fn verify_hosted_reports_other_bytes_and_failed_downloads() {
 async fn unresolvable_upload_host_uses_the_connect_budget() {
     let server = mock_server().await;
     let body = metadata(&server, &[]).replace(&server.uri(), "https://s3.webflow.invalid");
-    Mock::given(method("POST"))
-        .and(path(ASSETS_PATH))
-        .respond_with(metadata_response(body))
-        .mount(&server)
-        .await;
+    mount(&server, "POST", ASSETS_PATH, metadata_response(body)).await;
     let client = client_with(&server, test_policy().max_attempts(10).connect_attempts(3));
     let events = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let seen = events.clone();

@@ -215,13 +215,10 @@ fn unexpected_hint(status: StatusCode) -> &'static str {
 impl Error {
     /// The HTTP status, when the error comes from a response.
     pub fn status(&self) -> Option<StatusCode> {
+        if let Some(api) = self.api_error() {
+            return Some(api.status);
+        }
         match self {
-            Error::BadRequest(e)
-            | Error::Unauthorized(e)
-            | Error::NotFound(e)
-            | Error::ServerError(e)
-            | Error::RateLimited { error: e, .. }
-            | Error::UnexpectedStatus { error: e } => Some(e.status),
             Error::Verification { status, .. } => *status,
             Error::Decode { status, .. } => Some(*status),
             Error::Storage(e) => e.status(),
@@ -268,6 +265,14 @@ impl Error {
             Error::UnexpectedStatus { error } | Error::ServerError(error) => {
                 crate::rate_limit::retry_after(&error.headers)
             }
+            _ => None,
+        }
+    }
+
+    /// What S3's error document means, for errors S3 answered with one.
+    pub fn s3_kind(&self) -> Option<S3ErrorKind> {
+        match self {
+            Error::Storage(e) => e.kind(),
             _ => None,
         }
     }

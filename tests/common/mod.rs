@@ -1,17 +1,25 @@
-//! Shared helpers of the conformance tests.
+//! Shared helpers of the conformance tests: the client, fixtures, mock
+//! builders (a route's answer, N failures then a success, a fallback that
+//! fails on unmatched requests), and (`cli`) the command-line tool.
 #![allow(dead_code)]
+
+#[cfg(feature = "cli")]
+pub mod cli;
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 use serde_json::{Value, json};
 use webflow_assets::{Client, RetryPolicy};
-use wiremock::{MockServer, Request};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 pub const SITE: &str = "580e63e98c9a982ac9b8b741";
 pub const FOLDER: &str = "6436b1ce5281cace05b65aea";
 pub const TOKEN: &str = "wf-test-token-5ecret";
 pub const PNG_HASH: &str = "3c7d87c9575702bc3b1e991f4d3c638e";
+/// Create Asset Metadata's path for [`SITE`].
+pub const ASSETS_PATH: &str = "/sites/580e63e98c9a982ac9b8b741/assets";
 
 pub fn fixture(name: &str) -> String {
     let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -93,4 +101,70 @@ pub async fn mock_server() -> MockServer {
         .mount(&server)
         .await;
     server
+}
+
+/// A JSON 200 with `body`.
+pub fn json_200(body: String) -> ResponseTemplate {
+    ResponseTemplate::new(200)
+        .insert_header("content-type", "application/json")
+        .set_body_string(body)
+}
+
+/// The documented Create Asset Metadata answer.
+pub fn ok_documented() -> ResponseTemplate {
+    json_200(fixture("create_asset_200.json"))
+}
+
+/// Webflow's 429, asking to wait `retry_after` seconds.
+pub fn rate_limited(retry_after: &str) -> ResponseTemplate {
+    ResponseTemplate::new(429)
+        .insert_header("retry-after", retry_after)
+        .insert_header("x-ratelimit-remaining", "0")
+        .insert_header("x-ratelimit-limit", "60")
+        .set_body_string(fixture("error_429.json"))
+}
+
+/// Answers `verb` on `route` with `template` (a `ResponseTemplate` or any
+/// `Respond`), on an existing server.
+pub async fn mount(
+    server: &MockServer,
+    verb: &str,
+    route: &str,
+    template: impl wiremock::Respond + 'static,
+) {
+    Mock::given(method(verb))
+        .and(path(route))
+        .respond_with(template)
+        .mount(server)
+        .await;
+}
+
+/// Answers `verb` on `route` with `first` `times` times (a failure, say),
+/// then with `then` for good.
+pub async fn fail_then(
+    server: &MockServer,
+    verb: &str,
+    route: &str,
+    (first, times): (ResponseTemplate, u64),
+    then: ResponseTemplate,
+) {
+    Mock::given(method(verb))
+        .and(path(route))
+        .respond_with(first)
+        .up_to_n_times(times)
+        .with_priority(1)
+        .mount(server)
+        .await;
+    Mock::given(method(verb))
+        .and(path(route))
+        .respond_with(then)
+        .with_priority(2)
+        .mount(server)
+        .await;
+}
+
+/// How many requests reached `route`.
+pub async fn requests_to(server: &MockServer, route: &str) -> usize {
+    let requests = server.received_requests().await.unwrap();
+    requests.iter().filter(|r| r.url.path() == route).count()
 }
