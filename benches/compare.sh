@@ -5,7 +5,7 @@
 #   3. Create Asset Metadata call rate: this crate, the official Node SDK,
 #      and oha as the loopback ceiling, at concurrency 1 to 16
 #   4. batch throughput: 500 files, 100 ms latency per request, concurrency 8
-#   5. clean release build of the library (default features) and its dependency count
+#   5. clean release build of the library (default, ring, types-only) and its dependency count
 # It installs what it needs (hyperfine from Debian, oha from crates.io, the
 # Node SDK from npm). Everything runs on loopback. Not part of CI.
 set -euo pipefail
@@ -136,9 +136,10 @@ done
 # --- 5. build cost -----------------------------------------------------------
 log "5. clean release builds of the library"
 : > "$OUT/build.tsv"
-for variant in default ring; do
+for variant in default ring types; do
   flags=()
   [ "$variant" = ring ] && flags=(--no-default-features --features rustls-ring)
+  [ "$variant" = types ] && flags=(--no-default-features --features types)
   rm -rf "$OUT/build-target"
   start=$(date +%s.%N)
   CARGO_TARGET_DIR=$OUT/build-target cargo build --release --lib "${flags[@]}" 2>/dev/null

@@ -222,12 +222,15 @@ w("Clean `cargo build --release --lib` (no sandbox, no CLI), 2 cores:")
 w("")
 w("| features | wall time | crates (normal graph) | with build dependencies |")
 w("|---|---|---|---|")
-for variant, label in [("default", "default (`rustls-aws-lc`)"), ("ring", "`--no-default-features --features rustls-ring`")]:
+for variant, label in [("default", "default (`rustls-aws-lc`)"), ("ring", "`--no-default-features --features rustls-ring`"),
+                       ("types", "types only: `--no-default-features --features types`")]:
     r = build[variant]
     w(f"| {label} | {float(r[1]):.0f} s | {r[2]} | {r[3]} |")
 w("")
 
-v.update(build_default=float(build["default"][1]), build_ring=float(build["ring"][1]),
+v.update(build_types=float(build["types"][1]), types_crates=int(build["types"][2]),
+         default_crates=int(build["default"][2]),
+         build_default=float(build["default"][1]), build_ring=float(build["ring"][1]),
          build_saving=1 - float(build["ring"][1]) / float(build["default"][1]))
 
 notes = os.path.join(HERE, "notes.md")
