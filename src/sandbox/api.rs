@@ -236,11 +236,7 @@ async fn create_asset(shared: &Shared, site: &str, req: Request<Incoming>) -> Re
 
     let id = shared.dice.hex(12);
     let key = format!("{site}/{id}_{file_name}");
-    let max = if content_type.starts_with("image/") {
-        shared.config.limits.image_bytes
-    } else {
-        shared.config.limits.document_bytes
-    };
+    let (_, max) = shared.config.limits.for_content_type(&content_type);
     let now = Utc::now();
     let ttl = chrono::Duration::from_std(shared.config.policy_ttl)
         .unwrap_or(chrono::Duration::minutes(10));
