@@ -6,8 +6,9 @@
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
-use crate::error::{ApiError, RateLimit};
-use crate::storage::{self, StorageError};
+use crate::error::{ApiError, StorageError};
+use crate::rate_limit::{RateGate, RateLimit, retry_after};
+use crate::upload::storage;
 use crate::types::AssetUpload;
 use crate::upload_details::UploadDetails;
 
@@ -22,7 +23,7 @@ pub fn create_response(data: &[u8]) {
             assert_eq!(upload, again);
         }
         Err(e) => {
-            let _ = crate::client::decode_message(data, &e);
+            let _ = crate::client::decode_message::<AssetUpload>(data, &e);
         }
     }
 }
@@ -95,11 +96,7 @@ pub fn rate_headers(data: &[u8]) {
             headers.insert(HeaderName::from_static(name), value);
         }
     }
-    let _ = crate::retry::retry_after(&headers);
+    let _ = retry_after(&headers);
     let _ = RateLimit::from_headers(&headers);
-    let meta = crate::hooks::ResponseMeta {
-        status: StatusCode::TOO_MANY_REQUESTS,
-        headers,
-    };
-    crate::rate_gate::RateGate::default().observe(&meta);
+    RateGate::default().observe(StatusCode::TOO_MANY_REQUESTS, &headers);
 }

@@ -5,7 +5,7 @@
 
 mod options;
 mod plan;
-mod storage;
+pub(crate) mod storage;
 mod verify;
 
 use std::path::Path;
