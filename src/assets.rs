@@ -2,12 +2,18 @@
 //! [`Client::call`]. The next endpoint goes here: its operation in
 //! `openapi/`, then a method below.
 
+use std::num::NonZeroU64;
+
+use futures::Stream;
 use tracing::Instrument;
 
 use crate::client::{Client, Operation};
 use crate::error::Error;
 use crate::retry::OnRetry;
-use crate::types::{AssetUpload, CreateAssetRequest, CreateAssetSiteId};
+use crate::types::{
+    Asset, AssetFolder, AssetFolderList, AssetList, AssetUpload, CreateAssetFolderRequest,
+    CreateAssetRequest, UpdateAssetRequest,
+};
 use crate::validate;
 
 const CREATE_ASSET: Operation = Operation {
@@ -16,6 +22,184 @@ const CREATE_ASSET: Operation = Operation {
     path: "/sites/{site_id}/assets",
     idempotent: false,
 };
+const LIST_ASSETS: Operation =
+    Operation::idempotent("List Assets", "GET", "/sites/{site_id}/assets");
+const GET_ASSET: Operation = Operation::idempotent("Get Asset", "GET", "/assets/{asset_id}");
+const UPDATE_ASSET: Operation =
+    Operation::idempotent("Update Asset", "PATCH", "/assets/{asset_id}");
+const DELETE_ASSET: Operation =
+    Operation::idempotent("Delete Asset", "DELETE", "/assets/{asset_id}");
+const LIST_FOLDERS: Operation = Operation::idempotent(
+    "List Asset Folders",
+    "GET",
+    "/sites/{site_id}/asset_folders",
+);
+// Not idempotent: each processed call creates a folder.
+const CREATE_FOLDER: Operation = Operation {
+    name: "Create Asset Folder",
+    method: "POST",
+    path: "/sites/{site_id}/asset_folders",
+    idempotent: false,
+};
+const GET_FOLDER: Operation = Operation::idempotent(
+    "Get Asset Folder",
+    "GET",
+    "/asset_folders/{asset_folder_id}",
+);
+
+/// The most items Webflow returns in one page.
+pub const MAX_PAGE: u64 = 100;
+
+/// Which page of a list to ask for, and (for assets) which assets.
+///
+/// ```
+/// use webflow_assets::ListOptions;
+///
+/// let page = ListOptions::new().folder("6390c49774a71f99f21a08eb").offset(200).limit(50);
+/// assert_eq!(page.limit_value(), 50);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ListOptions {
+    offset: u64,
+    limit: u64,
+    folder: Option<String>,
+    locale: Option<String>,
+}
+
+impl Default for ListOptions {
+    fn default() -> Self {
+        Self {
+            offset: 0,
+            limit: MAX_PAGE,
+            folder: None,
+            locale: None,
+        }
+    }
+}
+
+impl ListOptions {
+    /// From the first item, 100 a page, every folder, the primary locale.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Skip this many items.
+    pub fn offset(mut self, offset: u64) -> Self {
+        self.offset = offset;
+        self
+    }
+
+    /// Items per page, 1 to 100 (checked when sent).
+    pub fn limit(mut self, limit: u64) -> Self {
+        self.limit = limit;
+        self
+    }
+
+    /// Only the assets of this folder and the folders below it (assets only).
+    pub fn folder(mut self, folder_id: impl Into<String>) -> Self {
+        self.folder = Some(folder_id.into());
+        self
+    }
+
+    /// A locale's view of the assets (assets only).
+    pub fn locale(mut self, locale_id: impl Into<String>) -> Self {
+        self.locale = Some(locale_id.into());
+        self
+    }
+
+    /// The page size asked for.
+    pub fn limit_value(&self) -> u64 {
+        self.limit
+    }
+
+    fn checked_limit(&self) -> Result<NonZeroU64, Error> {
+        NonZeroU64::new(self.limit)
+            .filter(|l| l.get() <= MAX_PAGE)
+            .ok_or_else(|| {
+                Error::invalid(
+                    format!("a page of {} items was asked for", self.limit),
+                    format!("ask for 1 to {MAX_PAGE} items a page"),
+                )
+            })
+    }
+}
+
+/// What to change of an asset: its display name, its alt text, or both.
+///
+/// ```
+/// use webflow_assets::AssetUpdate;
+///
+/// let update = AssetUpdate::new().alt_text("A red chair");
+/// assert!(!update.is_empty());
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AssetUpdate {
+    display_name: Option<String>,
+    alt_text: Option<String>,
+    locale: Option<String>,
+}
+
+impl AssetUpdate {
+    /// Nothing to change yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A new display name.
+    pub fn display_name(mut self, name: impl Into<String>) -> Self {
+        self.display_name = Some(name.into());
+        self
+    }
+
+    /// New alt text (an empty string clears it).
+    pub fn alt_text(mut self, text: impl Into<String>) -> Self {
+        self.alt_text = Some(text.into());
+        self
+    }
+
+    /// The locale whose view of the asset to change.
+    pub fn locale(mut self, locale_id: impl Into<String>) -> Self {
+        self.locale = Some(locale_id.into());
+        self
+    }
+
+    /// Whether it changes nothing.
+    pub fn is_empty(&self) -> bool {
+        self.display_name.is_none() && self.alt_text.is_none()
+    }
+
+    /// The request body, checked against the spec's rules.
+    pub fn request(&self) -> Result<UpdateAssetRequest, Error> {
+        if self.is_empty() {
+            return Err(Error::invalid(
+                "the update changes nothing",
+                "give a display name, alt text, or both",
+            ));
+        }
+        let spec = |field: &str, e: crate::types::error::ConversionError| {
+            Error::invalid(
+                format!("the {field} does not match the spec: {e}"),
+                "see openapi/webflow-assets.yaml for the accepted form",
+            )
+        };
+        Ok(UpdateAssetRequest {
+            display_name: self
+                .display_name
+                .as_deref()
+                .map(str::parse)
+                .transpose()
+                .map_err(|e| spec("display name", e))?,
+            alt_text: self
+                .alt_text
+                .as_deref()
+                .map(str::parse)
+                .transpose()
+                .map_err(|e| spec("alt text", e))?,
+        })
+    }
+}
 
 impl Client {
     /// Create Asset Metadata: `POST /sites/{site_id}/assets`.
@@ -38,10 +222,284 @@ impl Client {
         request: &CreateAssetRequest,
         notify: Option<&OnRetry>,
     ) -> Result<AssetUpload, Error> {
-        let site: CreateAssetSiteId = parse_id("site id", site_id)?;
-        self.call(CREATE_ASSET, notify, |api| api.create_asset(&site, request))
-            .instrument(tracing::info_span!("webflow.create_asset", site_id))
-            .await
+        let site = parse_id("site id", site_id)?;
+        self.call(CREATE_ASSET, None, notify, |api| {
+            api.create_asset(&site, request)
+        })
+        .instrument(tracing::info_span!("webflow.create_asset", site_id))
+        .await
+    }
+
+    /// List Assets, one page: `GET /sites/{site_id}/assets`.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), webflow_assets::Error> {
+    /// use webflow_assets::{Client, ListOptions};
+    ///
+    /// let client = Client::from_env()?;
+    /// let page = client
+    ///     .list_assets_page("580e63e98c9a982ac9b8b741", &ListOptions::new().limit(10))
+    ///     .await?;
+    /// println!("{} of {:?}", page.assets.len(), page.pagination.and_then(|p| p.total));
+    /// # Ok(()) }
+    /// ```
+    pub async fn list_assets_page(
+        &self,
+        site_id: &str,
+        options: &ListOptions,
+    ) -> Result<AssetList, Error> {
+        let site = parse_id("site id", site_id)?;
+        let limit = options.checked_limit()?;
+        let folder = options
+            .folder
+            .as_deref()
+            .map(|f| parse_id("folder id", f))
+            .transpose()?;
+        let locale = options
+            .locale
+            .as_deref()
+            .map(|l| parse_id("locale id", l))
+            .transpose()?;
+        self.call(LIST_ASSETS, Some(format!("site {site_id}")), None, |api| {
+            api.list_assets(
+                &site,
+                folder.as_ref(),
+                Some(limit),
+                locale.as_ref(),
+                Some(options.offset),
+            )
+        })
+        .await
+    }
+
+    /// Every asset of a site from `options`' offset on (or of a folder and
+    /// the folders below it), fetched 100 a page as the stream is read.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), webflow_assets::Error> {
+    /// use futures::TryStreamExt;
+    /// use webflow_assets::{Client, ListOptions};
+    ///
+    /// let client = Client::from_env()?;
+    /// let all: Vec<_> = client
+    ///     .list_assets("580e63e98c9a982ac9b8b741", ListOptions::new())
+    ///     .try_collect()
+    ///     .await?;
+    /// println!("{} assets", all.len());
+    /// # Ok(()) }
+    /// ```
+    pub fn list_assets<'a>(
+        &'a self,
+        site_id: &'a str,
+        options: ListOptions,
+    ) -> impl Stream<Item = Result<Asset, Error>> + 'a {
+        pages(options, move |page| async move {
+            let list = self.list_assets_page(site_id, &page).await?;
+            Ok((list.assets, list.pagination))
+        })
+    }
+
+    /// Get Asset: `GET /assets/{asset_id}`. A 404 is [`Error::NotFound`]
+    /// naming the asset.
+    pub async fn get_asset(&self, asset_id: &str) -> Result<Asset, Error> {
+        self.get_asset_in(asset_id, None).await
+    }
+
+    /// [`get_asset`](Self::get_asset) in a locale.
+    pub async fn get_asset_in(&self, asset_id: &str, locale: Option<&str>) -> Result<Asset, Error> {
+        let id = parse_id("asset id", asset_id)?;
+        let locale = locale.map(|l| parse_id("locale id", l)).transpose()?;
+        self.call(GET_ASSET, Some(format!("asset {asset_id}")), None, |api| {
+            api.get_asset(&id, locale.as_ref())
+        })
+        .await
+    }
+
+    /// Update Asset: `PATCH /assets/{asset_id}`, e.g. its alt text.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), webflow_assets::Error> {
+    /// use webflow_assets::{AssetUpdate, Client};
+    ///
+    /// let client = Client::from_env()?;
+    /// let asset = client
+    ///     .update_asset("63e5889e7fe4eafa7384cea4", &AssetUpdate::new().alt_text("A red chair"))
+    ///     .await?;
+    /// assert_eq!(asset.alt_text.as_deref(), Some("A red chair"));
+    /// # Ok(()) }
+    /// ```
+    pub async fn update_asset(&self, asset_id: &str, update: &AssetUpdate) -> Result<Asset, Error> {
+        let id = parse_id("asset id", asset_id)?;
+        let locale = update
+            .locale
+            .as_deref()
+            .map(|l| parse_id("locale id", l))
+            .transpose()?;
+        let body = update.request()?;
+        self.call(
+            UPDATE_ASSET,
+            Some(format!("asset {asset_id}")),
+            None,
+            |api| api.update_asset(&id, locale.as_ref(), &body),
+        )
+        .await
+    }
+
+    /// Delete Asset: `DELETE /assets/{asset_id}`. Retried like every
+    /// idempotent call; a retry that meets 404 means an earlier attempt
+    /// deleted it, and counts as done.
+    pub async fn delete_asset(&self, asset_id: &str) -> Result<(), Error> {
+        let id = parse_id("asset id", asset_id)?;
+        self.call_settling(
+            DELETE_ASSET,
+            Some(format!("asset {asset_id}")),
+            None,
+            |api| api.delete_asset(&id),
+            |attempt, error| (attempt > 1 && matches!(error, Error::NotFound(_))).then_some(()),
+        )
+        .await
+    }
+
+    /// List Asset Folders, one page: `GET /sites/{site_id}/asset_folders`.
+    pub async fn list_asset_folders_page(
+        &self,
+        site_id: &str,
+        options: &ListOptions,
+    ) -> Result<AssetFolderList, Error> {
+        let site = parse_id("site id", site_id)?;
+        let limit = options.checked_limit()?;
+        self.call(LIST_FOLDERS, Some(format!("site {site_id}")), None, |api| {
+            api.list_asset_folders(&site, Some(limit), Some(options.offset))
+        })
+        .await
+    }
+
+    /// Every asset folder of a site, fetched a page at a time.
+    pub fn list_asset_folders<'a>(
+        &'a self,
+        site_id: &'a str,
+    ) -> impl Stream<Item = Result<AssetFolder, Error>> + 'a {
+        pages(ListOptions::new(), move |page| async move {
+            let list = self.list_asset_folders_page(site_id, &page).await?;
+            Ok((list.asset_folders, list.pagination))
+        })
+    }
+
+    /// Create Asset Folder: `POST /sites/{site_id}/asset_folders`, at the
+    /// root or inside `parent`. Not retried after it may have been
+    /// processed (it is not idempotent), as Create Asset Metadata.
+    pub async fn create_asset_folder(
+        &self,
+        site_id: &str,
+        name: &str,
+        parent: Option<&str>,
+    ) -> Result<AssetFolder, Error> {
+        let site = parse_id("site id", site_id)?;
+        if let Some(parent) = parent {
+            validate::object_id("parent folder id", parent)?;
+        }
+        let spec = |field: &str, e: crate::types::error::ConversionError| {
+            Error::invalid(
+                format!("the folder's {field} does not match the spec: {e}"),
+                "give a name of 1 to 255 characters and a 24-hex parent folder id",
+            )
+        };
+        let body = CreateAssetFolderRequest {
+            display_name: name.parse().map_err(|e| spec("name", e))?,
+            parent_folder: parent
+                .map(str::parse)
+                .transpose()
+                .map_err(|e| spec("parent folder id", e))?,
+        };
+        self.call(
+            CREATE_FOLDER,
+            Some(format!("site {site_id}")),
+            None,
+            |api| api.create_asset_folder(&site, &body),
+        )
+        .await
+    }
+
+    /// Get Asset Folder: `GET /asset_folders/{asset_folder_id}`.
+    pub async fn get_asset_folder(&self, folder_id: &str) -> Result<AssetFolder, Error> {
+        let id = parse_id("folder id", folder_id)?;
+        self.call(
+            GET_FOLDER,
+            Some(format!("asset folder {folder_id}")),
+            None,
+            |api| api.get_asset_folder(&id),
+        )
+        .await
+    }
+}
+
+/// Reads a paginated list page after page, as the stream is polled. It ends
+/// when a page comes back short, when the offset reaches the total the
+/// latest page gave (a total that changes between pages is followed), or
+/// when a page is empty; a server that ignores `offset` (the same first
+/// item twice) ends it with an error rather than a loop.
+fn pages<'a, T, F, Fut>(first: ListOptions, fetch: F) -> impl Stream<Item = Result<T, Error>> + 'a
+where
+    T: HasId + 'a,
+    F: Fn(ListOptions) -> Fut + 'a,
+    Fut: std::future::Future<Output = Result<(Vec<T>, Option<crate::types::Pagination>), Error>>
+        + 'a,
+{
+    struct State<F> {
+        next: Option<ListOptions>,
+        fetch: F,
+        previous_first: Option<String>,
+    }
+    let state = State {
+        next: Some(first),
+        fetch,
+        previous_first: None,
+    };
+    futures::stream::try_unfold(state, |mut state| async move {
+        let Some(page) = state.next.take() else {
+            return Ok(None);
+        };
+        let (items, pagination) = (state.fetch)(page.clone()).await?;
+        let first_id = items.first().map(|i| i.id().to_owned());
+        if first_id.is_some() && first_id == state.previous_first {
+            return Err(Error::invalid(
+                format!(
+                    "the server answered the page at offset {} with the same items as the page before",
+                    page.offset
+                ),
+                "it ignores `offset`; ask for one page with a larger limit instead",
+            ));
+        }
+        let got = items.len() as u64;
+        let next_offset = page.offset + got;
+        let total = pagination.and_then(|p| p.total).map(|t| t.max(0) as u64);
+        let more = got > 0 && got >= page.limit && total.is_none_or(|t| next_offset < t);
+        state.next = more.then(|| page.clone().offset(next_offset));
+        state.previous_first = first_id;
+        Ok(Some((
+            futures::stream::iter(items.into_iter().map(Ok::<T, Error>)),
+            state,
+        )))
+    })
+    .try_flatten()
+}
+
+use futures::TryStreamExt;
+
+/// Items of a list with an id (to notice a server that ignores `offset`).
+trait HasId {
+    fn id(&self) -> &str;
+}
+
+impl HasId for Asset {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl HasId for AssetFolder {
+    fn id(&self) -> &str {
+        &self.id
     }
 }
 

@@ -129,11 +129,13 @@ impl Client {
 
     /// Sends one operation of the generated client through everything the
     /// wrapper adds: the shared rate gate, retries as the policy allows
-    /// (`idempotent` or not), a tracing span, and the crate's typed errors.
-    /// Every operation of the Assets API goes through here.
+    /// (idempotent or not), a tracing span, and the crate's typed errors
+    /// (a 404 naming `target`). Every operation of the Assets API goes
+    /// through here.
     pub(crate) async fn call<'a, T, F, Fut>(
         &'a self,
         op: Operation,
+        target: Option<String>,
         notify: Option<&OnRetry>,
         send: F,
     ) -> Result<T, Error>
@@ -142,7 +144,27 @@ impl Client {
         F: Fn(&'a generated::Client) -> Fut,
         Fut: Future<Output = Result<ResponseValue<T>, GenError<WebflowErrorBody>>>,
     {
+        self.call_settling(op, target, notify, send, |_, _| None)
+            .await
+    }
+
+    /// [`call`](Self::call), where `settle` may turn an error at a given
+    /// attempt into a success (a DELETE whose retry meets 404 is done).
+    pub(crate) async fn call_settling<'a, T, F, Fut>(
+        &'a self,
+        op: Operation,
+        target: Option<String>,
+        notify: Option<&OnRetry>,
+        send: F,
+        settle: impl Fn(u32, &Error) -> Option<T>,
+    ) -> Result<T, Error>
+    where
+        T: serde::de::DeserializeOwned,
+        F: Fn(&'a generated::Client) -> Fut,
+        Fut: Future<Output = Result<ResponseValue<T>, GenError<WebflowErrorBody>>>,
+    {
         let policy = &self.shared.config.retry;
+        let (target, settle) = (&target, &settle);
         policy
             .run(op.name, op.idempotent, notify, |attempt| {
                 let span = tracing::info_span!(
@@ -163,7 +185,13 @@ impl Client {
                     drop(admission);
                     let result = match result {
                         Ok(value) => Ok(value.into_inner()),
-                        Err(e) => Err(self.map_error::<T>(op.name, e, meta).await),
+                        Err(e) => {
+                            let error = self.map_error::<T>(op.name, e, meta, target).await;
+                            match settle(attempt, &error) {
+                                Some(value) => Ok(value),
+                                None => Err(error),
+                            }
+                        }
                     };
                     match &result {
                         Ok(_) => tracing::debug!(operation = op.name, "done"),
@@ -181,13 +209,18 @@ impl Client {
         what: &'static str,
         err: GenError<WebflowErrorBody>,
         meta: Option<hooks::ResponseMeta>,
+        target: &Option<String>,
     ) -> Error {
+        let to_error = |api: ApiError| match target {
+            Some(t) => status_error(api.about(t.clone())),
+            None => status_error(api),
+        };
         let timeout = self.shared.config.timeout;
         match err {
             GenError::ErrorResponse(value) => {
                 let status = value.status();
                 let headers = value.headers().clone();
-                status_error(ApiError::from_body(status, headers, value.into_inner()))
+                to_error(ApiError::from_body(status, headers, value.into_inner()))
             }
             GenError::InvalidResponsePayload(bytes, decode) => {
                 let (status, headers) = meta
@@ -201,14 +234,14 @@ impl Client {
                         source: decode,
                     }
                 } else {
-                    status_error(ApiError::new(status, headers, &bytes))
+                    to_error(ApiError::new(status, headers, &bytes))
                 }
             }
             GenError::UnexpectedResponse(response) => {
                 let status = response.status();
                 let headers = response.headers().clone();
                 match response.bytes().await {
-                    Ok(body) => status_error(ApiError::new(status, headers, &body)),
+                    Ok(body) => to_error(ApiError::new(status, headers, &body)),
                     Err(e) => Error::from_reqwest(what, e, timeout),
                 }
             }
@@ -276,4 +309,16 @@ pub(crate) struct Operation {
     /// Whether sending it twice is harmless (GET, PATCH, DELETE): then 5xx
     /// and broken connections are retried too.
     pub idempotent: bool,
+}
+
+impl Operation {
+    /// A `GET`, `PATCH` or `DELETE`: safe to repeat.
+    pub const fn idempotent(name: &'static str, method: &'static str, path: &'static str) -> Self {
+        Self {
+            name,
+            method,
+            path,
+            idempotent: true,
+        }
+    }
 }

@@ -8,8 +8,8 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::error::{ApiError, StorageError};
 use crate::rate_limit::{RateGate, RateLimit, retry_after};
-use crate::upload::storage;
 use crate::types::AssetUpload;
+use crate::upload::storage;
 use crate::upload_details::UploadDetails;
 
 /// The Create Asset Metadata 200 body, as the client decodes it; a body

@@ -43,11 +43,15 @@ mod upload;
 pub mod validate;
 
 #[cfg(feature = "client")]
+pub use assets::{AssetUpdate, ListOptions, MAX_PAGE};
+#[cfg(feature = "client")]
 pub use client::Client;
 #[cfg(feature = "client")]
 pub use config::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_USER_AGENT, TOKEN_ENV, Token};
 #[cfg(feature = "client")]
-pub use error::{ApiError, BoxError, Error, S3ErrorBody, S3ErrorKind, StorageError, TransportKind};
+pub use error::{
+    ApiError, BoxError, Cleanup, Error, S3ErrorBody, S3ErrorKind, StorageError, TransportKind,
+};
 /// The client generated from `openapi/` by progenitor: one method per
 /// operation, returning the raw `ResponseValue` and progenitor's error. Get
 /// one, with auth and hooks set up, from [`Client::generated`]; it has no

@@ -155,15 +155,28 @@ async fn each_validation_error() {
 #[tokio::test]
 async fn documented_response_shape() {
     let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
-    let resp = create(&sandbox, Some(sandbox.token()), sandbox.site_id(), json!({"fileName": "a b.png", "fileHash": HASH, "parentFolder": "6436b1ce5281cace05b65aea"})).await;
+    // A folder that does not exist is Webflow's 404; one that does is used.
+    let missing = json!({"fileName": "a b.png", "fileHash": HASH, "parentFolder": "6436b1ce5281cace05b65aea"});
+    let resp = create(&sandbox, Some(sandbox.token()), sandbox.site_id(), missing).await;
+    assert_eq!(resp.status(), 404);
+    let folder = sandbox
+        .client()
+        .unwrap()
+        .create_asset_folder(sandbox.site_id(), "images", None)
+        .await
+        .unwrap();
+    let resp = create(
+        &sandbox,
+        Some(sandbox.token()),
+        sandbox.site_id(),
+        json!({"fileName": "a b.png", "fileHash": HASH, "parentFolder": folder.id}),
+    )
+    .await;
     assert_eq!(resp.status(), 200);
     let v: Value = resp.json().await.unwrap();
     // It decodes as the spec's response type.
     let typed: webflow_assets::types::AssetUpload = serde_json::from_value(v.clone()).unwrap();
-    assert_eq!(
-        typed.parent_folder.as_deref(),
-        Some("6436b1ce5281cace05b65aea")
-    );
+    assert_eq!(typed.parent_folder.as_deref(), Some(folder.id.as_str()));
     assert_eq!(typed.content_type.as_deref(), Some("image/png"));
     assert!(typed.upload_url.starts_with(&sandbox.storage_url()));
     assert_eq!(typed.upload_details.content_type(), Some("image/png"));
@@ -173,6 +186,7 @@ async fn documented_response_shape() {
     );
     insta::assert_json_snapshot!("sandbox_response", v, {
         ".id" => "[id]",
+        ".parentFolder" => "[folder id]",
         ".uploadUrl" => "[uploadUrl]",
         ".assetUrl" => "[assetUrl]",
         ".hostedUrl" => "[hostedUrl]",

@@ -125,16 +125,58 @@ fn examples(spec: &Value) -> Vec<(String, Value, Value)> {
 }
 
 #[test]
-fn spec_is_openapi_3_0_with_one_operation() {
+fn spec_is_openapi_3_0_with_the_eight_operations() {
     let spec = spec();
     assert!(spec["openapi"].as_str().unwrap().starts_with("3.0."));
-    let op = &spec["paths"]["/sites/{site_id}/assets"]["post"];
-    assert_eq!(op["operationId"], "create_asset");
     assert_eq!(spec["servers"][0]["url"], "https://api.webflow.com/v2");
-    let statuses: Vec<&String> = op["responses"].as_object().unwrap().keys().collect();
-    assert_eq!(statuses, ["200", "400", "401", "404", "429", "500"]);
+    let mut ops = Vec::new();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            ops.push(format!(
+                "{} {method} {path}",
+                op["operationId"].as_str().unwrap()
+            ));
+            let statuses: Vec<&String> = op["responses"].as_object().unwrap().keys().collect();
+            let ok = if method == "delete" { "204" } else { "200" };
+            assert_eq!(
+                statuses,
+                [ok, "400", "401", "404", "429", "500"],
+                "{path} {method}"
+            );
+            for status in ["400", "401", "404", "429", "500"] {
+                let reference = op.pointer(&format!("/responses/{status}/$ref")).unwrap();
+                let name = reference.as_str().unwrap().rsplit('/').next().unwrap();
+                let schema = &spec["components"]["responses"][name]["content"]["application/json"]
+                    ["schema"]["$ref"];
+                assert_eq!(
+                    schema, "#/components/schemas/WebflowErrorBody",
+                    "{path} {status}"
+                );
+            }
+            let scope = if method == "get" {
+                "assets:read"
+            } else {
+                "assets:write"
+            };
+            assert_eq!(op["x-required-scopes"], json!([scope]), "{path} {method}");
+        }
+    }
+    ops.sort();
     assert_eq!(
-        op.pointer("/responses/429/headers")
+        ops,
+        [
+            "create_asset post /sites/{site_id}/assets",
+            "create_asset_folder post /sites/{site_id}/asset_folders",
+            "delete_asset delete /assets/{asset_id}",
+            "get_asset get /assets/{asset_id}",
+            "get_asset_folder get /asset_folders/{asset_folder_id}",
+            "list_asset_folders get /sites/{site_id}/asset_folders",
+            "list_assets get /sites/{site_id}/assets",
+            "update_asset patch /assets/{asset_id}",
+        ]
+    );
+    assert_eq!(
+        spec.pointer("/components/responses/TooManyRequests/headers")
             .unwrap()
             .as_object()
             .unwrap()
@@ -142,16 +184,57 @@ fn spec_is_openapi_3_0_with_one_operation() {
             .collect::<Vec<_>>(),
         ["Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining"]
     );
-    for status in ["400", "401", "404", "429", "500"] {
-        let schema = op
-            .pointer(&format!(
-                "/responses/{status}/content/application~1json/schema/$ref"
-            ))
-            .unwrap();
-        assert_eq!(schema, "#/components/schemas/WebflowErrorBody", "{status}");
+    let schemas = &spec["components"]["schemas"];
+    assert_eq!(
+        schemas["AssetUpload"]["required"],
+        json!(["id", "uploadUrl", "uploadDetails"])
+    );
+    // Only ids (and a list's list) are required in responses.
+    for (name, required) in [
+        ("Asset", json!(["id"])),
+        ("AssetFolder", json!(["id"])),
+        ("AssetList", json!(["assets"])),
+        ("AssetFolderList", json!(["assetFolders"])),
+    ] {
+        assert_eq!(schemas[name]["required"], required, "{name}");
     }
-    let required = &spec["components"]["schemas"]["AssetUpload"]["required"];
-    assert_eq!(required, &json!(["id", "uploadUrl", "uploadDetails"]));
+}
+
+/// Webflow's examples are the fixtures, verbatim: the spec's examples of
+/// each response equal the files the conformance tests decode.
+#[test]
+fn webflow_examples_are_the_fixtures() {
+    let spec = spec();
+    for (path, method, fixture) in [
+        ("/sites/{site_id}/assets", "get", "list_assets_200.json"),
+        ("/assets/{asset_id}", "get", "get_asset_200.json"),
+        ("/assets/{asset_id}", "patch", "update_asset_200.json"),
+        (
+            "/sites/{site_id}/asset_folders",
+            "get",
+            "list_asset_folders_200.json",
+        ),
+        (
+            "/sites/{site_id}/asset_folders",
+            "post",
+            "create_asset_folder_200.json",
+        ),
+        (
+            "/asset_folders/{asset_folder_id}",
+            "get",
+            "get_asset_folder_200.json",
+        ),
+    ] {
+        let example = &spec["paths"][path][method]["responses"]["200"]["content"]["application/json"]
+            ["examples"]["documented"]["value"];
+        let file = std::fs::read_to_string(format!(
+            "{}/tests/fixtures/{fixture}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        let file: Value = serde_json::from_str(&file).unwrap();
+        assert_eq!(example, &file, "{fixture}");
+    }
 }
 
 #[test]

@@ -14,6 +14,8 @@ use webflow_assets::{
 use wiremock::{MockServer, Request, ResponseTemplate};
 
 const S3_PATH: &str = "/s3/webflow-bucket-name";
+/// The asset of the documented example, which a failed upload deletes.
+const ASSET_PATH: &str = "/assets/64358b9544249dc43d37d2b7";
 
 /// The documented example as text (so that the key order is Webflow's),
 /// its upload URL pointed at the mock S3, extra form fields appended.
@@ -49,7 +51,26 @@ async fn mock_webflow(extra: &[(&str, &str)]) -> MockServer {
     let server = mock_server().await;
     let body = metadata(&server, extra);
     mount(&server, "POST", ASSETS_PATH, metadata_response(body)).await;
+    mount(&server, "DELETE", ASSET_PATH, ResponseTemplate::new(204)).await;
     server
+}
+
+/// The error under the orphan cleanup of a failed upload, which must have
+/// deleted the asset entry (one DELETE).
+async fn aborted(server: &MockServer, err: &Error) -> &'static str {
+    let Error::UploadAborted {
+        cleanup, source, ..
+    } = err
+    else {
+        panic!("not an aborted upload: {err:?}");
+    };
+    assert!(
+        matches!(cleanup, webflow_assets::Cleanup::Deleted { asset_id } if asset_id == "64358b9544249dc43d37d2b7"),
+        "{cleanup:?}"
+    );
+    assert_eq!(requests_to(server, ASSET_PATH).await, 1, "one DELETE");
+    let _ = source;
+    "aborted"
 }
 
 /// A server playing Webflow and S3, S3 answering with `s3`.
@@ -229,9 +250,10 @@ async fn etag_mismatch_fails_loudly() {
     let server = mock_both(&[], post_response("0123456789abcdef0123456789abcdef")).await;
     let err = upload_png(&server, png(100)).await.unwrap_err();
     assert!(
-        matches!(err, Error::Storage(StorageError::ChecksumMismatch { .. })),
+        matches!(err.storage(), Some(StorageError::ChecksumMismatch { .. })),
         "{err:?}"
     );
+    aborted(&server, &err).await;
 }
 
 #[tokio::test]
@@ -270,7 +292,8 @@ async fn s3_xml_errors_become_typed_errors() {
         );
         let server = mock_both(&[], ResponseTemplate::new(status).set_body_string(xml)).await;
         let err = upload_png(&server, png(100)).await.unwrap_err();
-        assert!(matches!(err, Error::Storage(_)), "{err:?}");
+        assert!(err.storage().is_some(), "{err:?}");
+        aborted(&server, &err).await;
         assert_eq!(err.status().unwrap().as_u16(), status);
         let s3_requests = s3_request_count(&server).await;
         assert_eq!(s3_requests, 1, "4xx from S3 are not retried");
@@ -402,7 +425,7 @@ async fn preflight_refuses_bad_input_without_network() {
         .unwrap_err();
     // Past the checks, the upload reached S3 (whose mock answers 500).
     assert!(
-        matches!(&err, Error::Storage(StorageError::Unexpected { status, .. }) if status.as_u16() == 500),
+        matches!(err.storage(), Some(StorageError::Unexpected { status, .. }) if status.as_u16() == 500),
         "{err:?}"
     );
     assert!(s3_request_count(&server).await >= 1);
@@ -463,11 +486,13 @@ async fn file_changed_between_hash_and_upload_is_an_error_not_a_truncated_upload
         };
         mount(&server, "POST", ASSETS_PATH, rewrite).await;
         mount(&server, "POST", S3_PATH, post_response(&md5_hex(&original))).await;
+        mount(&server, "DELETE", ASSET_PATH, ResponseTemplate::new(204)).await;
         let err = client(&server)
             .upload(SITE, UploadSource::path(&file), UploadOptions::new())
             .await
             .unwrap_err();
-        let Error::InvalidInput { problem, .. } = &err else {
+        aborted(&server, &err).await;
+        let Some(Error::InvalidInput { problem, .. }) = err.wrapped() else {
             panic!("{direction}: {err:?}");
         };
         assert!(
@@ -534,6 +559,7 @@ async fn unresolvable_upload_host_uses_the_connect_budget() {
     let server = mock_server().await;
     let body = metadata(&server, &[]).replace(&server.uri(), "https://s3.webflow.invalid");
     mount(&server, "POST", ASSETS_PATH, metadata_response(body)).await;
+    mount(&server, "DELETE", ASSET_PATH, ResponseTemplate::new(204)).await;
     let client = client_with(&server, test_policy().max_attempts(10).connect_attempts(3));
     let events = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let seen = events.clone();
@@ -547,9 +573,10 @@ async fn unresolvable_upload_host_uses_the_connect_budget() {
         )
         .await
         .unwrap_err();
-    let Error::Transport {
+    aborted(&server, &err).await;
+    let Some(Error::Transport {
         what, host, kind, ..
-    } = &err
+    }) = err.wrapped()
     else {
         panic!("{err:?}");
     };

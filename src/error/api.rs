@@ -22,6 +22,9 @@ pub struct ApiError {
     pub raw_body: Option<String>,
     /// The response headers (rate-limit headers among them).
     pub headers: HeaderMap,
+    /// What the request was about, e.g. `asset 64358b9544249dc43d37d2b7`,
+    /// so that a 404 names what was not found.
+    pub target: Option<String>,
 }
 
 impl ApiError {
@@ -38,6 +41,7 @@ impl ApiError {
             body: parsed,
             raw_body,
             headers,
+            target: None,
         }
     }
 
@@ -48,7 +52,14 @@ impl ApiError {
             body: Some(body),
             raw_body: None,
             headers,
+            target: None,
         }
+    }
+
+    /// The same error, about `target` (e.g. `asset 64358b9544249dc43d37d2b7`).
+    pub fn about(mut self, target: impl Into<String>) -> Self {
+        self.target = Some(target.into());
+        self
     }
 
     /// `X-RateLimit-Remaining` and `X-RateLimit-Limit`, when sent.

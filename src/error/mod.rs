@@ -62,9 +62,7 @@ pub enum Error {
     Unauthorized(Box<ApiError>),
 
     /// 404: the site (or the folder) does not exist for this token.
-    #[error(
-        "Webflow found no such site or folder (404 Not Found): {0}; check the site id and the parent folder id"
-    )]
+    #[error("{}", not_found(.0))]
     NotFound(Box<ApiError>),
 
     /// 429: the token's rate limit is reached and the retry budget could not wait for it.
@@ -135,6 +133,35 @@ pub enum Error {
     #[error(transparent)]
     Storage(#[from] StorageError),
 
+    /// The file could not be uploaded after its asset entry was created:
+    /// `source` says why, `cleanup` what became of the entry (by default it
+    /// is deleted, so that no broken asset stays in the site).
+    #[error("{source}; {cleanup}")]
+    UploadAborted {
+        /// The asset entry created for the file.
+        asset_id: String,
+        /// What became of it.
+        cleanup: Cleanup,
+        /// Why the upload failed.
+        #[source]
+        source: Box<Error>,
+    },
+
+    /// The file was uploaded, but a step after it (setting the alt text or
+    /// display name, reading the asset back) failed: the asset exists.
+    #[error(
+        "uploaded as asset {asset_id}, but {step} failed: {source}; do not upload it again, retry only that step"
+    )]
+    Unfinished {
+        /// The asset, which exists with its file.
+        asset_id: String,
+        /// The step that failed.
+        step: &'static str,
+        /// Why.
+        #[source]
+        source: Box<Error>,
+    },
+
     /// The hosted file could not be checked, or is not the file uploaded.
     #[error("verifying {url} failed: {problem}")]
     Verification {
@@ -145,6 +172,59 @@ pub enum Error {
         /// What went wrong, and what to do.
         problem: String,
     },
+}
+
+/// What became of the asset entry of an upload that failed.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Cleanup {
+    /// Deleted: nothing broken is left in the site.
+    Deleted {
+        /// The asset id.
+        asset_id: String,
+    },
+    /// The delete failed too: the entry is still there, without its file.
+    DeleteFailed {
+        /// The asset id.
+        asset_id: String,
+        /// Why the delete failed.
+        error: Box<Error>,
+    },
+    /// Kept, as asked (`UploadOptions::keep_failed_entry`).
+    Kept {
+        /// The asset id.
+        asset_id: String,
+    },
+}
+
+impl fmt::Display for Cleanup {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Cleanup::Deleted { asset_id } => write!(
+                f,
+                "its asset entry {asset_id} was deleted, so nothing broken is left in the site"
+            ),
+            Cleanup::DeleteFailed { asset_id, error } => write!(
+                f,
+                "its asset entry {asset_id} could not be deleted ({error}): delete it in the Assets panel or with `webflow-assets assets delete {asset_id}`"
+            ),
+            Cleanup::Kept { asset_id } => write!(
+                f,
+                "its asset entry {asset_id} was kept, without its file, as asked"
+            ),
+        }
+    }
+}
+
+fn not_found(error: &ApiError) -> String {
+    match &error.target {
+        Some(target) => format!(
+            "Webflow found no {target} (404 Not Found): {error}; check the id, and that the token's site holds it"
+        ),
+        None => format!(
+            "Webflow found no such site or folder (404 Not Found): {error}; check the site id and the parent folder id"
+        ),
+    }
 }
 
 /// A boxed error from a lower layer, kept as an [`Error`]'s `source()`.
@@ -215,6 +295,9 @@ fn unexpected_hint(status: StatusCode) -> &'static str {
 impl Error {
     /// The HTTP status, when the error comes from a response.
     pub fn status(&self) -> Option<StatusCode> {
+        if let Some(inner) = self.wrapped() {
+            return inner.status();
+        }
         if let Some(api) = self.api_error() {
             return Some(api.status);
         }
@@ -239,6 +322,9 @@ impl Error {
     /// whether only for requests that are safe to repeat.
     pub(crate) fn retry_class(&self) -> RetryClass {
         match self {
+            // The asset entry exists (or was cleaned up): repeating the whole
+            // upload is the caller's call, not a retry's.
+            Error::UploadAborted { .. } | Error::Unfinished { .. } => RetryClass::Never,
             // The request was refused or never arrived: nothing was done.
             Error::RateLimited { .. } => RetryClass::Always,
             Error::Transport { kind, .. } if kind.is_connect() => RetryClass::Always,
@@ -271,14 +357,31 @@ impl Error {
 
     /// What S3's error document means, for errors S3 answered with one.
     pub fn s3_kind(&self) -> Option<S3ErrorKind> {
+        self.storage().and_then(StorageError::kind)
+    }
+
+    /// S3's error, for errors that are one (or wrap one).
+    pub fn storage(&self) -> Option<&StorageError> {
         match self {
-            Error::Storage(e) => e.kind(),
+            Error::Storage(e) => Some(e),
+            other => other.wrapped().and_then(Error::storage),
+        }
+    }
+
+    /// The error inside [`UploadAborted`](Error::UploadAborted) and
+    /// [`Unfinished`](Error::Unfinished).
+    pub fn wrapped(&self) -> Option<&Error> {
+        match self {
+            Error::UploadAborted { source, .. } | Error::Unfinished { source, .. } => Some(source),
             _ => None,
         }
     }
 
     /// The Webflow error, for errors that come from a Webflow response.
     pub fn api_error(&self) -> Option<&ApiError> {
+        if let Some(inner) = self.wrapped() {
+            return inner.api_error();
+        }
         match self {
             Error::BadRequest(e)
             | Error::Unauthorized(e)

@@ -21,92 +21,26 @@ pub(crate) async fn route(shared: &Shared, req: Request<Incoming>) -> Response<B
     let path = req.uri().path().to_owned();
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
     match (req.method(), segments.as_slice()) {
-        (&Method::POST, ["v2", "sites", site, "assets"]) => {
-            let site = (*site).to_owned();
-            create_asset(shared, &site, req).await
+        (_, ["v2", rest @ ..]) => {
+            let rest: Vec<String> = rest.iter().map(|s| (*s).to_owned()).collect();
+            api(shared, req, &rest).await
         }
-        (_, ["v2", "sites", _, "assets"]) => webflow_error(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "bad_request",
-            "The sandbox serves POST only on this path",
-            vec![],
-            None,
-        ),
         (&Method::GET | &Method::HEAD, ["assets", rest @ ..]) if !rest.is_empty() => {
             hosted(shared, rest).await
         }
         _ => webflow_error(
             StatusCode::NOT_FOUND,
             "route_not_found",
-            "The sandbox serves only POST /v2/sites/{site_id}/assets",
+            "The sandbox serves the Assets API under /v2 and hosted files under /assets",
             vec![],
             None,
         ),
     }
 }
 
-/// A Webflow error body, with the rate-limit headers when there is a limit.
-pub(crate) fn webflow_error(
-    status: StatusCode,
-    code: &str,
-    message: &str,
-    details: Vec<Value>,
-    rate: Option<&super::faults::RateDecision>,
-) -> Response<Body> {
-    let body =
-        json!({"code": code, "message": message, "externalReference": null, "details": details});
-    json_response(status, &body, rate)
-}
-
-fn json_response(
-    status: StatusCode,
-    body: &Value,
-    rate: Option<&super::faults::RateDecision>,
-) -> Response<Body> {
-    let mut resp = Response::new(full(body.to_string()));
-    *resp.status_mut() = status;
-    let headers = resp.headers_mut();
-    headers.insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static("application/json; charset=utf-8"),
-    );
-    if let Some(rate) = rate
-        && let Some(limit) = rate.limit
-    {
-        headers.insert("x-ratelimit-limit", limit.into());
-        headers.insert("x-ratelimit-remaining", rate.remaining.into());
-    }
-    resp
-}
-
-/// One entry of a 400's `details`, in the form Webflow's spec shows:
-/// `{"field": ..., "message": ...}`.
-fn detail(field: &str, message: &str) -> Value {
-    json!({"field": field, "message": message})
-}
-
-/// Checks a request field against the spec's rules for it, as the generated
-/// type carries them (pattern, length): the sandbox judges requests by the
-/// spec, not by the client's own pre-flight checks, so that the two can
-/// disagree and a test can catch it.
-fn spec_check<T>(field: &str, value: Option<&Value>, required: bool) -> Result<Option<T>, Value>
-where
-    T: std::str::FromStr,
-    T::Err: std::fmt::Display,
-{
-    match value {
-        None if !required => Ok(None),
-        None => Err(detail(field, &format!("{field} is required"))),
-        Some(Value::String(s)) => s
-            .parse::<T>()
-            .map(Some)
-            .map_err(|e| detail(field, &format!("{field} is invalid: {e}"))),
-        Some(_) => Err(detail(field, &format!("{field} must be a string"))),
-    }
-}
-
-async fn create_asset(shared: &Shared, site: &str, req: Request<Incoming>) -> Response<Body> {
-    let refused = || shared.stats.refused.fetch_add(1, Ordering::Relaxed);
+/// Every API call: the token, then the rate limit (which counts every call,
+/// as Webflow's does), then the operation.
+async fn api(shared: &Shared, req: Request<Incoming>, segments: &[String]) -> Response<Body> {
     let expected = format!("Bearer {}", shared.config.token);
     let authorized = req
         .headers()
@@ -114,7 +48,7 @@ async fn create_asset(shared: &Shared, site: &str, req: Request<Incoming>) -> Re
         .and_then(|v| v.to_str().ok())
         == Some(expected.as_str());
     if !authorized {
-        refused();
+        shared.stats.refused.fetch_add(1, Ordering::Relaxed);
         return webflow_error(
             StatusCode::UNAUTHORIZED,
             "not_authorized",
@@ -137,7 +71,139 @@ async fn create_asset(shared: &Shared, site: &str, req: Request<Incoming>) -> Re
         resp.headers_mut().insert("retry-after", secs.into());
         return resp;
     }
+    let segs: Vec<&str> = segments.iter().map(String::as_str).collect();
+    let method = req.method().clone();
+    let query = req.uri().query().unwrap_or_default().to_owned();
     let rate = Some(&rate);
+    let resp = match (&method, segs.as_slice()) {
+        (&Method::POST, ["sites", site, "assets"]) => create_asset(shared, site, req, rate).await,
+        (&Method::GET, ["sites", site, "assets"]) => {
+            super::assets::list_assets(shared, site, &query, rate)
+        }
+        (&Method::GET, ["assets", id]) => super::assets::get_asset(shared, id, rate),
+        (&Method::PATCH, ["assets", id]) => {
+            let body = read_body(req).await;
+            super::assets::update_asset(shared, id, body, rate)
+        }
+        (&Method::DELETE, ["assets", id]) => super::assets::delete_asset(shared, id, rate).await,
+        (&Method::GET, ["sites", site, "asset_folders"]) => {
+            super::assets::list_folders(shared, site, &query, rate)
+        }
+        (&Method::POST, ["sites", site, "asset_folders"]) => {
+            let body = read_body(req).await;
+            super::assets::create_folder(shared, site, body, rate)
+        }
+        (&Method::GET, ["asset_folders", id]) => super::assets::get_folder(shared, id, rate),
+        (_, ["sites", _, "assets" | "asset_folders"] | ["assets" | "asset_folders", _]) => {
+            webflow_error(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "bad_request",
+                "The Assets API has no such method on this path",
+                vec![],
+                rate,
+            )
+        }
+        _ => webflow_error(
+            StatusCode::NOT_FOUND,
+            "route_not_found",
+            "The sandbox serves the Assets API only",
+            vec![],
+            rate,
+        ),
+    };
+    if resp.status().is_client_error() {
+        shared.stats.refused.fetch_add(1, Ordering::Relaxed);
+    }
+    resp
+}
+
+/// A request body as JSON: `Err` with Webflow's 400 when it is not an object.
+pub(crate) type JsonBody = Result<serde_json::Map<String, Value>, ()>;
+
+async fn read_body(req: Request<Incoming>) -> JsonBody {
+    let bytes = Limited::new(req.into_body(), 64 * 1024)
+        .collect()
+        .await
+        .map_err(|_| ())?
+        .to_bytes();
+    match serde_json::from_slice::<Value>(&bytes) {
+        Ok(Value::Object(fields)) => Ok(fields),
+        _ => Err(()),
+    }
+}
+
+/// A Webflow error body, with the rate-limit headers when there is a limit.
+pub(crate) fn webflow_error(
+    status: StatusCode,
+    code: &str,
+    message: &str,
+    details: Vec<Value>,
+    rate: Option<&super::faults::RateDecision>,
+) -> Response<Body> {
+    let body =
+        json!({"code": code, "message": message, "externalReference": null, "details": details});
+    json_response(status, &body, rate)
+}
+
+pub(crate) fn json_response(
+    status: StatusCode,
+    body: &Value,
+    rate: Option<&super::faults::RateDecision>,
+) -> Response<Body> {
+    let mut resp = Response::new(full(body.to_string()));
+    *resp.status_mut() = status;
+    let headers = resp.headers_mut();
+    headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    if let Some(rate) = rate
+        && let Some(limit) = rate.limit
+    {
+        headers.insert("x-ratelimit-limit", limit.into());
+        headers.insert("x-ratelimit-remaining", rate.remaining.into());
+    }
+    resp
+}
+
+/// One entry of a 400's `details`, in the form Webflow's spec shows:
+/// `{"field": ..., "message": ...}`.
+pub(crate) fn detail(field: &str, message: &str) -> Value {
+    json!({"field": field, "message": message})
+}
+
+/// Checks a request field against the spec's rules for it, as the generated
+/// type carries them (pattern, length): the sandbox judges requests by the
+/// spec, not by the client's own pre-flight checks, so that the two can
+/// disagree and a test can catch it.
+pub(crate) fn spec_check<T>(
+    field: &str,
+    value: Option<&Value>,
+    required: bool,
+) -> Result<Option<T>, Value>
+where
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+{
+    match value {
+        None if !required => Ok(None),
+        None => Err(detail(field, &format!("{field} is required"))),
+        Some(Value::String(s)) => s
+            .parse::<T>()
+            .map(Some)
+            .map_err(|e| detail(field, &format!("{field} is invalid: {e}"))),
+        Some(_) => Err(detail(field, &format!("{field} must be a string"))),
+    }
+}
+
+async fn create_asset(
+    shared: &Shared,
+    site: &str,
+    req: Request<Incoming>,
+    rate: Option<&super::faults::RateDecision>,
+) -> Response<Body> {
+    // `api` counts refusals by their status.
+    let refused = || {};
     if site.parse::<types::CreateAssetSiteId>().is_err() {
         refused();
         return webflow_error(
@@ -234,6 +300,11 @@ async fn create_asset(shared: &Shared, site: &str, req: Request<Incoming>) -> Re
         );
     };
 
+    if let Some(folder) = &parent_folder
+        && !shared.store.folder_exists(site, folder)
+    {
+        return super::assets::not_found("folder", rate);
+    }
     let id = shared.dice.hex(12);
     let key = format!("{site}/{id}_{file_name}");
     let (_, max) = shared.config.limits.for_content_type(&content_type);
@@ -265,14 +336,26 @@ async fn create_asset(shared: &Shared, site: &str, req: Request<Incoming>) -> Re
         "createdOn": stamp,
         "lastUpdated": stamp,
     });
-    if let Some(folder) = parent_folder {
-        body["parentFolder"] = folder.into();
+    if let Some(folder) = &parent_folder {
+        body["parentFolder"] = folder.clone().into();
     }
+    shared.store.add_asset(super::assets::AssetRecord {
+        id: id.clone(),
+        site: site.to_owned(),
+        key: key.clone(),
+        file_name: file_name.clone(),
+        display_name: format!("{id}_{file_name}"),
+        alt_text: None,
+        content_type: content_type.clone(),
+        folder: parent_folder,
+        created: now,
+        updated: now,
+    });
     shared.stats.created.fetch_add(1, Ordering::Relaxed);
     json_response(StatusCode::OK, &body, rate)
 }
 
-fn hosted_url(shared: &Shared, site: &str, name: &str) -> String {
+pub(crate) fn hosted_url(shared: &Shared, site: &str, name: &str) -> String {
     let mut url = url::Url::parse(&format!("http://{}/", shared.api_addr))
         .expect("a socket address makes a URL");
     url.path_segments_mut()

@@ -1,6 +1,7 @@
-//! A local stand-in for Webflow's asset upload, in the spirit of
-//! stripe-mock: Create Asset Metadata served on loopback exactly as the spec
-//! says, and a real S3 server (s3s-fs, in process) that enforces the SigV4
+//! A local stand-in for Webflow's Assets API, in the spirit of
+//! stripe-mock: the eight operations served on loopback as the spec says,
+//! stateful (what is created shows in lists, updates and deletes stick), and
+//! a real S3 server (s3s-fs, in process) that enforces the SigV4
 //! POST policy the sandbox signs for each upload.
 //!
 //! ```no_run
@@ -20,6 +21,7 @@
 //! ```
 
 mod api;
+mod assets;
 mod faults;
 mod post_policy;
 mod server;
@@ -30,6 +32,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+pub use assets::OperationStats;
 pub use faults::Faults;
 pub use post_policy::{PolicySigner, PostPolicy};
 
@@ -108,6 +111,8 @@ pub struct Stats {
     pub injected_drops: AtomicU64,
     /// Requests that reached S3.
     pub storage_requests: AtomicU64,
+    /// Calls answered, per operation (besides `created`).
+    pub operations: OperationStats,
 }
 
 impl Stats {

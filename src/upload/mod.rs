@@ -16,7 +16,7 @@ pub use options::{
 pub use storage::StoredObject;
 
 use crate::client::Client;
-use crate::error::Error;
+use crate::error::{Cleanup, Error};
 use crate::hash::FileDigest;
 use crate::source::{UploadSource, hash_source};
 use crate::types::{AssetUpload, CreateAssetRequest};
@@ -49,6 +49,10 @@ impl Client {
         validate::object_id("site id", site_id)?;
         let size = source.check().await?;
         let plan = plan(&source, size, &options)?;
+        // Checked before any call, so that a bad alt text costs no orphan.
+        if let Some(update) = options.update() {
+            update.request()?;
+        }
 
         let digest = match options.digest.clone() {
             Some(d) => {
@@ -88,6 +92,8 @@ impl Client {
         digest: FileDigest,
         options: UploadOptions,
     ) -> Result<UploadedAsset, Error> {
+        let asset_id = created.id.clone();
+        let update = options.update();
         // S3 checks the file part's content type against the policy, so the
         // one Webflow signed wins over the local guess.
         let content_type = created
@@ -100,12 +106,42 @@ impl Client {
             content_type: content_type.clone(),
             md5: Some(digest.md5.clone()),
             size: Some(digest.size),
-            progress: options.progress,
-            on_retry: options.on_retry,
+            progress: options.progress.clone(),
+            on_retry: options.on_retry.clone(),
         };
-        let stored = self
+        let stored = match self
             .post_presigned(&created.upload_url, &created.upload_details, source, post)
-            .await?;
+            .await
+        {
+            Ok(stored) => stored,
+            Err(error) => return Err(self.abort(asset_id, error, &options).await),
+        };
+        // One PATCH for the alt text and display name, one GET for the full
+        // asset only if asked and no PATCH already answered with it.
+        let asset =
+            match (&update, options.fetch_asset) {
+                (Some(update), _) => {
+                    Some(self.update_asset(&asset_id, update).await.map_err(|e| {
+                        Error::Unfinished {
+                            asset_id: asset_id.clone(),
+                            step: "setting its alt text and display name",
+                            source: Box::new(e),
+                        }
+                    })?)
+                }
+                (None, true) => {
+                    Some(
+                        self.get_asset(&asset_id)
+                            .await
+                            .map_err(|e| Error::Unfinished {
+                                asset_id: asset_id.clone(),
+                                step: "reading the asset back",
+                                source: Box::new(e),
+                            })?,
+                    )
+                }
+                (None, false) => None,
+            };
         Ok(UploadedAsset {
             id: created.id,
             hosted_url: created.hosted_url,
@@ -116,7 +152,35 @@ impl Client {
             md5: digest.md5,
             parent_folder: created.parent_folder,
             storage: stored,
+            asset: asset.map(Box::new),
         })
+    }
+
+    /// The S3 POST failed for good after the asset entry was created: delete
+    /// the entry (one DELETE, best effort) unless asked to keep it, so that
+    /// no broken asset stays in the site's Assets panel.
+    async fn abort(&self, asset_id: String, error: Error, options: &UploadOptions) -> Error {
+        let cleanup = if options.keep_failed_entry {
+            Cleanup::Kept {
+                asset_id: asset_id.clone(),
+            }
+        } else {
+            match self.delete_asset(&asset_id).await {
+                Ok(()) => Cleanup::Deleted {
+                    asset_id: asset_id.clone(),
+                },
+                Err(e) => Cleanup::DeleteFailed {
+                    asset_id: asset_id.clone(),
+                    error: Box::new(e),
+                },
+            }
+        };
+        tracing::warn!(asset_id, %cleanup, "upload failed after its asset entry was created");
+        Error::UploadAborted {
+            asset_id,
+            cleanup,
+            source: Box::new(error),
+        }
     }
 
     /// Uploads a file from a path; shorthand for [`upload`](Self::upload).

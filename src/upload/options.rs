@@ -1,9 +1,11 @@
 //! What a caller can ask of an upload, and what it gets back: options,
 //! Webflow's limits and accepted types, the uploaded asset.
 
+use crate::assets::AssetUpdate;
 use crate::hash::FileDigest;
 use crate::retry::{OnRetry, RetryEvent};
 use crate::source::Progress;
+use crate::types::Asset;
 use crate::validate;
 
 use super::storage::StoredObject;
@@ -94,6 +96,10 @@ pub struct UploadOptions {
     pub(crate) any_content_type: bool,
     pub(crate) digest: Option<FileDigest>,
     pub(crate) on_retry: Option<OnRetry>,
+    pub(crate) alt_text: Option<String>,
+    pub(crate) display_name: Option<String>,
+    pub(crate) fetch_asset: bool,
+    pub(crate) keep_failed_entry: bool,
 }
 
 impl UploadOptions {
@@ -167,6 +173,52 @@ impl UploadOptions {
         self.on_retry = Some(OnRetry::new(f));
         self
     }
+
+    /// Alt text for the asset, set with one PATCH after the file is in S3
+    /// (part of the same call: its failure is the call's error,
+    /// [`Error::Unfinished`](crate::Error::Unfinished)). The full asset is
+    /// then in [`UploadedAsset::asset`].
+    pub fn alt_text(mut self, text: impl Into<String>) -> Self {
+        self.alt_text = Some(text.into());
+        self
+    }
+
+    /// A display name for the asset, set with the same PATCH as the alt text.
+    pub fn display_name(mut self, name: impl Into<String>) -> Self {
+        self.display_name = Some(name.into());
+        self
+    }
+
+    /// Read the full asset (size, variants, ...) back after the upload, into
+    /// [`UploadedAsset::asset`] (one GET; none when alt text or a display
+    /// name is set, whose PATCH answers with it).
+    pub fn fetch_asset(mut self, fetch: bool) -> Self {
+        self.fetch_asset = fetch;
+        self
+    }
+
+    /// Keep the asset entry when the file cannot be stored. By default it is
+    /// deleted (one DELETE), as Webflow's own CLI does, so that a failed
+    /// upload leaves nothing broken in the site's Assets panel.
+    pub fn keep_failed_entry(mut self, keep: bool) -> Self {
+        self.keep_failed_entry = keep;
+        self
+    }
+
+    /// The PATCH the options ask for after the upload, if any.
+    pub(crate) fn update(&self) -> Option<AssetUpdate> {
+        if self.alt_text.is_none() && self.display_name.is_none() {
+            return None;
+        }
+        let mut update = AssetUpdate::new();
+        if let Some(t) = &self.alt_text {
+            update = update.alt_text(t.clone());
+        }
+        if let Some(n) = &self.display_name {
+            update = update.display_name(n.clone());
+        }
+        Some(update)
+    }
 }
 
 /// An asset that is in Webflow and whose bytes S3 confirmed.
@@ -191,6 +243,9 @@ pub struct UploadedAsset {
     pub parent_folder: Option<String>,
     /// What S3 reported.
     pub storage: StoredObject,
+    /// The asset as Webflow describes it after the upload, when alt text, a
+    /// display name or [`UploadOptions::fetch_asset`] asked for it.
+    pub asset: Option<Box<Asset>>,
 }
 
 /// Options of [`Client::post_presigned`](crate::Client::post_presigned).
