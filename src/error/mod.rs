@@ -50,9 +50,7 @@ pub enum Error {
     },
 
     /// 400: Webflow refused the request as malformed or invalid.
-    #[error(
-        "Webflow refused the request (400 Bad Request): {0}; check the file name (with an extension, under 100 characters), the MD5 hash and the folder id"
-    )]
+    #[error("{}", bad_request(.0))]
     BadRequest(Box<ApiError>),
 
     /// 401: the token is missing, invalid or lacks access.
@@ -213,6 +211,18 @@ impl fmt::Display for Cleanup {
                 "its asset entry {asset_id} was kept, without its file, as asked"
             ),
         }
+    }
+}
+
+fn bad_request(error: &ApiError) -> String {
+    match &error.target {
+        // Create Asset Metadata sends no target: its fields are the usual cause.
+        None => format!(
+            "Webflow refused the request (400 Bad Request): {error}; check the file name (with an extension, under 100 characters), the MD5 hash and the folder id"
+        ),
+        Some(target) => format!(
+            "Webflow refused the request about {target} (400 Bad Request): {error}; check the ids and fields sent"
+        ),
     }
 }
 
