@@ -68,8 +68,8 @@ pub use retry::{OnRetry, RetryEvent, RetryPolicy};
 pub use source::{CHUNK_SIZE, Progress, UploadSource, hash_source};
 #[cfg(feature = "client")]
 pub use upload::{
-    ACCEPTED_CONTENT_TYPES, Limits, PostOptions, StoredObject, UploadOptions, UploadedAsset,
-    guess_content_type,
+    ACCEPTED_CONTENT_TYPES, Limits, PostOptions, Preflight, StoredObject, UploadOptions,
+    UploadedAsset, guess_content_type, preflight,
 };
 #[cfg(feature = "client")]
 pub use validate::MAX_FILE_NAME_CHARS;

@@ -26,6 +26,127 @@ pub(crate) enum Command {
     Schema,
     /// Run a local stand-in for Webflow + S3 until Ctrl-C.
     Sandbox(SandboxArgs),
+    /// List, inspect, update and delete a site's assets.
+    Assets(AssetsArgs),
+    /// List, create and inspect a site's asset folders.
+    Folders(FoldersArgs),
+}
+
+/// Where and as whom: the same flags as `upload` (without its sandbox).
+#[derive(Debug, Args, Clone)]
+pub(crate) struct ApiArgs {
+    /// API token [env: WEBFLOW_TOKEN]. Never printed.
+    #[arg(long, global = true)]
+    pub token: Option<String>,
+
+    /// The site id (24 hexadecimal characters).
+    #[arg(long, env = "WEBFLOW_SITE_ID", global = true)]
+    pub site: Option<String>,
+
+    /// API root (default https://api.webflow.com/v2), e.g. a running
+    /// `webflow-assets sandbox`'s.
+    #[arg(long, env = "WEBFLOW_BASE_URL", global = true)]
+    pub base_url: Option<String>,
+
+    /// Print JSON (one object per line) instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct AssetsArgs {
+    #[command(subcommand)]
+    pub command: AssetsCommand,
+    #[command(flatten)]
+    pub api: ApiArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum AssetsCommand {
+    /// List the site's assets (a table on a terminal; --json for scripts).
+    List(ListArgs),
+    /// Show one asset.
+    Get {
+        /// The asset id.
+        id: String,
+    },
+    /// Change an asset's alt text or display name.
+    Update {
+        /// The asset id.
+        id: String,
+        /// New alt text ("" clears it).
+        #[arg(long)]
+        alt_text: Option<String>,
+        /// New display name.
+        #[arg(long)]
+        display_name: Option<String>,
+        /// Print the request instead of sending it.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Delete assets (asks first on a terminal unless --yes).
+    Delete {
+        /// The asset ids.
+        #[arg(required = true)]
+        ids: Vec<String>,
+        /// Delete without asking (required when not on a terminal).
+        #[arg(long, short)]
+        yes: bool,
+    },
+}
+
+/// Which columns `assets list` shows, and in which order.
+#[derive(Debug, Args)]
+pub(crate) struct ListArgs {
+    /// Only the assets of this folder and the folders below it.
+    #[arg(long)]
+    pub folder: Option<String>,
+    /// Columns to show, comma-separated: id, name, size, type, folder, alt,
+    /// created, updated, url [default: id,name,size,type,folder,alt].
+    #[arg(long, value_delimiter = ',')]
+    pub fields: Vec<String>,
+    /// Sort by name, size, type, created or updated (default: as listed).
+    #[arg(long, value_parser = ["name", "size", "type", "created", "updated"])]
+    pub sort_by: Option<String>,
+    /// Sort order.
+    #[arg(long, default_value = "asc", value_parser = ["asc", "desc"])]
+    pub order: String,
+    /// Show at most this many assets (default: all, fetched 100 a page).
+    #[arg(long)]
+    pub limit: Option<u64>,
+    /// Skip this many assets first.
+    #[arg(long, default_value_t = 0)]
+    pub offset: u64,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct FoldersArgs {
+    #[command(subcommand)]
+    pub command: FoldersCommand,
+    #[command(flatten)]
+    pub api: ApiArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum FoldersCommand {
+    /// List the site's asset folders.
+    List,
+    /// Create an asset folder.
+    Create {
+        /// Its name.
+        name: String,
+        /// The folder to create it in (default: the root).
+        #[arg(long)]
+        parent: Option<String>,
+        /// Print the request instead of sending it.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Show one asset folder.
+    Get {
+        /// The folder id.
+        id: String,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -45,6 +166,23 @@ pub(crate) struct UploadArgs {
     /// The asset's file name, instead of the file's own (one file only).
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
+
+    /// Alt text for the uploaded assets (set with one call after each upload).
+    #[arg(long, value_name = "TEXT")]
+    pub alt_text: Option<String>,
+
+    /// Display name for the uploaded asset (one file only).
+    #[arg(long, value_name = "NAME")]
+    pub display_name: Option<String>,
+
+    /// Check and hash the files and print what would be uploaded; send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Keep an asset entry whose file could not be stored (by default it is
+    /// deleted, so that no broken asset stays in the site).
+    #[arg(long)]
+    pub keep_failed: bool,
 
     /// Uploads in flight at once (they share the token's rate limit).
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]

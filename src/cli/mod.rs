@@ -1,6 +1,8 @@
 //! The command-line tool: argument parsing and the commands.
 
 mod args;
+mod assets_cmd;
+mod connect;
 mod files;
 mod manifest;
 mod progress;
@@ -53,6 +55,8 @@ pub fn main() -> ExitCode {
                 Ok(EXIT_OK)
             }
             Command::Sandbox(args) => sandbox_cmd::run(args).await,
+            Command::Assets(args) => assets_cmd::assets(args).await,
+            Command::Folders(args) => assets_cmd::folders(args).await,
         }
     });
     match code {

@@ -9,7 +9,7 @@ use std::time::Duration;
 use futures::StreamExt;
 use serde_json::json;
 use webflow_assets::sandbox::{Sandbox, SandboxConfig};
-use webflow_assets::{Client, Limits, RetryPolicy, UploadOptions, UploadSource, UploadedAsset};
+use webflow_assets::{Client, Limits, UploadOptions, UploadSource, UploadedAsset};
 
 use super::args::UploadArgs;
 use super::manifest::{self, Manifest, Record};
@@ -29,6 +29,9 @@ struct Job {
     site: String,
     folder: Option<String>,
     name: Option<String>,
+    alt_text: Option<String>,
+    display_name: Option<String>,
+    keep_failed: bool,
     limits: Limits,
     manifest: Option<Manifest>,
     verify: bool,
@@ -46,11 +49,16 @@ pub(crate) async fn run(args: UploadArgs) -> Result<u8, Usage> {
     if let Some(folder) = &args.folder {
         check_id("folder id (--folder)", folder)?;
     }
-    if args.name.is_some() && files.len() != 1 {
-        return Err(Usage(format!(
-            "--name names one asset, but {} files were given; upload them one at a time, or drop --name",
-            files.len()
-        )));
+    for (flag, given) in [
+        ("--name", args.name.is_some()),
+        ("--display-name", args.display_name.is_some()),
+    ] {
+        if given && files.len() != 1 {
+            return Err(Usage(format!(
+                "{flag} names one asset, but {} files were given; upload them one at a time, or drop {flag}",
+                files.len()
+            )));
+        }
     }
     let limits = if args.no_size_limits {
         Limits::unlimited()
@@ -59,12 +67,14 @@ pub(crate) async fn run(args: UploadArgs) -> Result<u8, Usage> {
     };
     // Batches wait out rate limits rather than fail: a 429's Retry-After is
     // often a minute.
+    if args.dry_run {
+        return Ok(dry_run(&args, &files, limits).await);
+    }
     // An unreachable host gets its own few quick attempts.
-    let mut policy = RetryPolicy::default()
-        .max_attempts(10)
-        .max_total_wait(Duration::from_secs(600))
-        .connect_attempts(args.connect_attempts)
-        .connect_max_wait(Duration::from_secs_f64(args.connect_wait));
+    let mut policy = connect::policy(
+        args.connect_attempts,
+        Duration::from_secs_f64(args.connect_wait),
+    );
     if args.retry_unsafe {
         policy = policy.retry_unsafe(true);
     }
@@ -104,24 +114,14 @@ pub(crate) async fn run(args: UploadArgs) -> Result<u8, Usage> {
         sandbox = Some(s);
         (client, site)
     } else {
-        let Some(site) = args.site.clone() else {
-            return Err(Usage("no site given: pass --site <SITE_ID> (or set WEBFLOW_SITE_ID), or use --sandbox to try without an account".to_owned()));
+        let api = super::args::ApiArgs {
+            token: args.token.clone(),
+            site: args.site.clone(),
+            base_url: args.base_url.clone(),
+            json: args.json,
         };
-        check_id("site id (--site)", &site)?;
-        let mut builder = Client::builder().retry(policy);
-        let token = args
-            .token
-            .clone()
-            .or_else(|| std::env::var(webflow_assets::TOKEN_ENV).ok())
-            .filter(|t| !t.trim().is_empty());
-        match token {
-            Some(token) => builder = builder.token(token),
-            None => return Err(Usage("no token given: set WEBFLOW_TOKEN or pass --token (a site token with the assets:write scope)".to_owned())),
-        }
-        if let Some(url) = &args.base_url {
-            builder = builder.base_url(url);
-        }
-        (builder.build().map_err(|e| Usage(e.to_string()))?, site)
+        let site = connect::site(&api)?;
+        (connect::client(&api, policy)?, site)
     };
 
     let manifest_path = match (&args.manifest, args.no_manifest, args.sandbox) {
@@ -153,6 +153,9 @@ pub(crate) async fn run(args: UploadArgs) -> Result<u8, Usage> {
         site,
         folder: args.folder.clone(),
         name: args.name.clone(),
+        alt_text: args.alt_text.clone(),
+        display_name: args.display_name.clone(),
+        keep_failed: args.keep_failed,
         limits,
         manifest,
         verify: args.verify || args.sandbox,
@@ -245,9 +248,7 @@ pub(crate) async fn run(args: UploadArgs) -> Result<u8, Usage> {
     })
 }
 
-fn check_id(flag: &str, id: &str) -> Result<(), Usage> {
-    webflow_assets::validate::object_id(flag, id).map_err(|e| Usage(e.to_string()))
-}
+use super::connect::{self, check_id};
 
 async fn upload_one(job: &Job, file: &Path) -> Outcome {
     if job.cancelled.load(Ordering::SeqCst) {
@@ -292,6 +293,13 @@ async fn upload_one(job: &Job, file: &Path) -> Outcome {
     if let Some(asset_name) = &job.name {
         options = options.file_name(asset_name);
     }
+    if let Some(text) = &job.alt_text {
+        options = options.alt_text(text);
+    }
+    if let Some(display) = &job.display_name {
+        options = options.display_name(display);
+    }
+    options = options.keep_failed_entry(job.keep_failed);
     if !job.quiet {
         let (bars, shown) = (job.bars.clone(), file.display().to_string());
         options = options.on_retry(move |event| {
@@ -379,4 +387,57 @@ fn report(job: &Job, file: &Path, outcome: &Outcome) {
         Outcome::Cancelled => {}
         Outcome::Failed(e) => job.bars.eprintln(&format!("error: {shown}: {e}")),
     }
+}
+
+/// `--dry-run`: every check and hash an upload makes before its first call,
+/// one line (or JSON object) per file; nothing is sent.
+async fn dry_run(args: &UploadArgs, files: &[PathBuf], limits: Limits) -> u8 {
+    let mut failed = 0;
+    for file in files {
+        let mut options = UploadOptions::new().limits(limits);
+        if let Some(n) = &args.name {
+            options = options.file_name(n);
+        }
+        if let Some(f) = &args.folder {
+            options = options.parent_folder(f);
+        }
+        if let Some(t) = &args.alt_text {
+            options = options.alt_text(t);
+        }
+        if let Some(d) = &args.display_name {
+            options = options.display_name(d);
+        }
+        let shown = file.display().to_string();
+        match webflow_assets::preflight(&UploadSource::path(file), &options).await {
+            Ok(plan) if args.json => println!(
+                "{}",
+                json!({"path": shown, "status": "would upload", "fileName": plan.file_name,
+                    "contentType": plan.content_type, "size": plan.size, "md5": plan.md5,
+                    "parentFolder": args.folder, "altText": args.alt_text})
+            ),
+            Ok(plan) => println!(
+                "would upload {shown} as {} ({}, {} bytes, md5 {})",
+                plan.file_name, plan.content_type, plan.size, plan.md5
+            ),
+            Err(e) => {
+                failed += 1;
+                if args.json {
+                    println!(
+                        "{}",
+                        json!({"path": shown, "status": "failed", "error": e.to_string()})
+                    );
+                } else {
+                    eprintln!("error: {shown}: {e}");
+                }
+            }
+        }
+    }
+    if !args.json && !args.quiet {
+        eprintln!(
+            "dry run: {} of {} files would be uploaded; nothing was sent",
+            files.len() - failed,
+            files.len()
+        );
+    }
+    if failed == 0 { EXIT_OK } else { EXIT_FAILED }
 }

@@ -23,6 +23,50 @@ use crate::types::{AssetUpload, CreateAssetRequest};
 use crate::validate;
 use plan::{Plan, plan};
 
+/// What an upload would send, checked and hashed: the result of every
+/// check [`Client::upload`] makes before its first call.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub struct Preflight {
+    /// The asset's file name.
+    pub file_name: String,
+    /// The content type it would be sent as.
+    pub content_type: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// Its MD5, 32 lowercase hex characters.
+    pub md5: String,
+}
+
+/// Runs every check of an upload that needs no network (file, name,
+/// content type, size limits, folder id, alt text) and hashes the source,
+/// for a dry run: nothing is sent.
+///
+/// ```
+/// # async fn run() -> Result<(), webflow_assets::Error> {
+/// use webflow_assets::{UploadOptions, UploadSource, preflight};
+///
+/// let source = UploadSource::Bytes(b"hello".to_vec().into());
+/// let plan = preflight(&source, &UploadOptions::new().file_name("hello.txt")).await?;
+/// assert_eq!((plan.content_type.as_str(), plan.size), ("text/plain", 5));
+/// # Ok(()) }
+/// # tokio::runtime::Runtime::new().unwrap().block_on(run()).unwrap();
+/// ```
+pub async fn preflight(source: &UploadSource, options: &UploadOptions) -> Result<Preflight, Error> {
+    let size = source.check().await?;
+    let plan = plan(source, size, options)?;
+    if let Some(update) = options.update() {
+        update.request()?;
+    }
+    let digest = hash_source(source).await?;
+    Ok(Preflight {
+        file_name: plan.file_name,
+        content_type: plan.content_type,
+        size: digest.size,
+        md5: digest.md5,
+    })
+}
+
 impl Client {
     /// Uploads a file to a site: checks it, hashes it (streamed), creates the
     /// asset metadata, posts the file to S3 (streamed, retried on transient

@@ -1,0 +1,373 @@
+//! `webflow-assets assets ...` and `webflow-assets folders ...`: the Assets
+//! API from a terminal, with the flags Webflow's own CLI has for the same
+//! commands.
+
+use std::cmp::Ordering as CmpOrdering;
+use std::io::{IsTerminal, Write};
+use std::time::Duration;
+
+use futures::TryStreamExt;
+use serde_json::{Value, json};
+use webflow_assets::types::{Asset, AssetFolder};
+use webflow_assets::{AssetUpdate, Client, ListOptions};
+
+use super::args::{ApiArgs, AssetsArgs, AssetsCommand, FoldersArgs, FoldersCommand, ListArgs};
+use super::connect::{self, check_id};
+use super::{EXIT_FAILED, EXIT_OK, Usage};
+
+const DEFAULT_FIELDS: [&str; 6] = ["id", "name", "size", "type", "folder", "alt"];
+const ALL_FIELDS: [&str; 9] = [
+    "id", "name", "size", "type", "folder", "alt", "created", "updated", "url",
+];
+
+fn client(api: &ApiArgs) -> Result<Client, Usage> {
+    connect::client(api, connect::policy(3, Duration::from_secs(10)))
+}
+
+/// An error of the API: one line on stderr, exit code 1.
+fn failed(e: &webflow_assets::Error) -> u8 {
+    eprintln!("error: {e}");
+    EXIT_FAILED
+}
+
+pub(crate) async fn assets(args: AssetsArgs) -> Result<u8, Usage> {
+    let api = &args.api;
+    match args.command {
+        AssetsCommand::List(list) => list_assets(api, &list).await,
+        AssetsCommand::Get { id } => {
+            check_id("asset id", &id)?;
+            Ok(match client(api)?.get_asset(&id).await {
+                Ok(asset) => {
+                    print_asset(api.json, &asset);
+                    EXIT_OK
+                }
+                Err(e) => failed(&e),
+            })
+        }
+        AssetsCommand::Update {
+            id,
+            alt_text,
+            display_name,
+            dry_run,
+        } => {
+            check_id("asset id", &id)?;
+            let mut update = AssetUpdate::new();
+            if let Some(t) = alt_text {
+                update = update.alt_text(t);
+            }
+            if let Some(n) = display_name {
+                update = update.display_name(n);
+            }
+            let body = update
+                .request()
+                .map_err(|e| Usage(format!("{e} (--alt-text and --display-name)")))?;
+            if dry_run {
+                let body = serde_json::to_value(&body).unwrap_or_default();
+                if api.json {
+                    println!(
+                        "{}",
+                        json!({"status": "would update", "id": id, "body": body})
+                    );
+                } else {
+                    println!("would send PATCH /assets/{id} {body}; nothing was sent");
+                }
+                return Ok(EXIT_OK);
+            }
+            Ok(match client(api)?.update_asset(&id, &update).await {
+                Ok(asset) => {
+                    if !api.json {
+                        eprintln!("updated {id}");
+                    }
+                    print_asset(api.json, &asset);
+                    EXIT_OK
+                }
+                Err(e) => failed(&e),
+            })
+        }
+        AssetsCommand::Delete { ids, yes } => {
+            for id in &ids {
+                check_id("asset id", id)?;
+            }
+            if !yes {
+                if !std::io::stdin().is_terminal() {
+                    return Err(Usage(format!(
+                        "deleting {} asset(s) needs a yes: pass --yes (there is no terminal to ask on)",
+                        ids.len()
+                    )));
+                }
+                eprint!("Delete {} asset(s) ({})? [y/N] ", ids.len(), ids.join(", "));
+                let _ = std::io::stderr().flush();
+                let mut answer = String::new();
+                let _ = std::io::stdin().read_line(&mut answer);
+                if !matches!(answer.trim(), "y" | "Y" | "yes") {
+                    eprintln!("nothing deleted");
+                    return Ok(EXIT_OK);
+                }
+            }
+            let client = client(api)?;
+            let mut code = EXIT_OK;
+            for id in &ids {
+                match client.delete_asset(id).await {
+                    Ok(()) if api.json => println!("{}", json!({"id": id, "status": "deleted"})),
+                    Ok(()) => println!("deleted {id}"),
+                    Err(e) => {
+                        if api.json {
+                            println!(
+                                "{}",
+                                json!({"id": id, "status": "failed", "error": e.to_string()})
+                            );
+                        } else {
+                            eprintln!("error: {id}: {e}");
+                        }
+                        code = EXIT_FAILED;
+                    }
+                }
+            }
+            Ok(code)
+        }
+    }
+}
+
+async fn list_assets(api: &ApiArgs, list: &ListArgs) -> Result<u8, Usage> {
+    let site = connect::site(api)?;
+    let fields: Vec<String> = if list.fields.is_empty() {
+        DEFAULT_FIELDS.iter().map(|f| (*f).to_owned()).collect()
+    } else {
+        list.fields.iter().map(|f| f.trim().to_owned()).collect()
+    };
+    if let Some(bad) = fields.iter().find(|f| !ALL_FIELDS.contains(&f.as_str())) {
+        return Err(Usage(format!(
+            "--fields: {bad:?} is not a column; choose from {}",
+            ALL_FIELDS.join(", ")
+        )));
+    }
+    let mut options = ListOptions::new().offset(list.offset);
+    if let Some(folder) = &list.folder {
+        check_id("folder id (--folder)", folder)?;
+        options = options.folder(folder);
+    }
+    if list.limit == Some(0) {
+        return Err(Usage("--limit must be at least 1".to_owned()));
+    }
+    if let Some(n) = list.limit {
+        options = options.limit(n.min(webflow_assets::MAX_PAGE));
+    }
+    let client = client(api)?;
+    let stream = client.list_assets(&site, options);
+    let result = match list.limit {
+        // A window: only the pages it needs.
+        Some(n) => stream.take_first(n).await,
+        None => stream.try_collect().await,
+    };
+    let mut assets = match result {
+        Ok(assets) => assets,
+        Err(e) => return Ok(failed(&e)),
+    };
+    if let Some(key) = &list.sort_by {
+        assets.sort_by(|a, b| compare(a, b, key));
+        if list.order == "desc" {
+            assets.reverse();
+        }
+    }
+    if api.json {
+        for asset in &assets {
+            println!("{}", serde_json::to_string(asset).unwrap_or_default());
+        }
+    } else {
+        print_table(&fields, &assets);
+    }
+    Ok(EXIT_OK)
+}
+
+/// The first `n` items of a stream of results.
+trait TakeFirst<T> {
+    async fn take_first(self, n: u64) -> Result<Vec<T>, webflow_assets::Error>;
+}
+
+impl<T, S> TakeFirst<T> for S
+where
+    S: futures::Stream<Item = Result<T, webflow_assets::Error>>,
+{
+    async fn take_first(self, n: u64) -> Result<Vec<T>, webflow_assets::Error> {
+        futures::StreamExt::take(self, n as usize)
+            .try_collect()
+            .await
+    }
+}
+
+fn compare(a: &Asset, b: &Asset, key: &str) -> CmpOrdering {
+    match key {
+        "name" => name(a).cmp(&name(b)),
+        "size" => a.size.cmp(&b.size),
+        "type" => a.content_type.cmp(&b.content_type),
+        "created" => a.created_on.cmp(&b.created_on),
+        _ => a.last_updated.cmp(&b.last_updated),
+    }
+}
+
+fn name(a: &Asset) -> String {
+    a.display_name
+        .clone()
+        .or_else(|| a.original_file_name.clone())
+        .unwrap_or_default()
+}
+
+fn cell(a: &Asset, field: &str) -> String {
+    let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".to_owned());
+    match field {
+        "id" => a.id.clone(),
+        "name" => name(a),
+        "size" => a.size.map_or("-".to_owned(), |s| s.to_string()),
+        "type" => opt(&a.content_type),
+        "folder" => opt(&a.folder_id),
+        "alt" => opt(&a.alt_text),
+        "created" => a.created_on.map_or("-".to_owned(), |d| d.to_rfc3339()),
+        "updated" => a.last_updated.map_or("-".to_owned(), |d| d.to_rfc3339()),
+        _ => opt(&a.hosted_url),
+    }
+}
+
+/// Columns padded to their widest cell, a header first.
+fn print_table(fields: &[String], assets: &[Asset]) {
+    let rows: Vec<Vec<String>> = assets
+        .iter()
+        .map(|a| fields.iter().map(|f| cell(a, f)).collect())
+        .collect();
+    let widths: Vec<usize> = fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            rows.iter()
+                .map(|r| r[i].chars().count())
+                .chain([f.len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |cells: Vec<String>| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
+        println!("{}", padded.join("  ").trim_end());
+    };
+    line(fields.iter().map(|f| f.to_uppercase()).collect());
+    for row in rows {
+        line(row);
+    }
+    eprintln!("{} asset(s)", assets.len());
+}
+
+fn print_asset(as_json: bool, asset: &Asset) {
+    if as_json {
+        println!("{}", serde_json::to_string(asset).unwrap_or_default());
+        return;
+    }
+    let value = serde_json::to_value(asset).unwrap_or(Value::Null);
+    print_fields(&value);
+}
+
+fn print_fields(value: &Value) {
+    if let Value::Object(map) = value {
+        for (k, v) in map {
+            let shown = match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            println!("{k:>16}: {shown}");
+        }
+    }
+}
+
+fn print_folder(as_json: bool, folder: &AssetFolder) {
+    if as_json {
+        println!("{}", serde_json::to_string(folder).unwrap_or_default());
+    } else {
+        print_fields(&serde_json::to_value(folder).unwrap_or(Value::Null));
+    }
+}
+
+pub(crate) async fn folders(args: FoldersArgs) -> Result<u8, Usage> {
+    let api = &args.api;
+    match args.command {
+        FoldersCommand::List => {
+            let site = connect::site(api)?;
+            let client = client(api)?;
+            let folders: Vec<AssetFolder> =
+                match client.list_asset_folders(&site).try_collect().await {
+                    Ok(f) => f,
+                    Err(e) => return Ok(failed(&e)),
+                };
+            if api.json {
+                for f in &folders {
+                    println!("{}", serde_json::to_string(f).unwrap_or_default());
+                }
+            } else {
+                println!("{:<24}  {:<24}  {:>6}  NAME", "ID", "PARENT", "ASSETS");
+                for f in &folders {
+                    println!(
+                        "{:<24}  {:<24}  {:>6}  {}",
+                        f.id,
+                        f.parent_folder.as_deref().unwrap_or("-"),
+                        f.assets.as_ref().map_or(0, Vec::len),
+                        f.display_name.as_deref().unwrap_or("-")
+                    );
+                }
+                eprintln!("{} folder(s)", folders.len());
+            }
+            Ok(EXIT_OK)
+        }
+        FoldersCommand::Create {
+            name,
+            parent,
+            dry_run,
+        } => {
+            let site = connect::site(api)?;
+            if let Some(p) = &parent {
+                check_id("parent folder id (--parent)", p)?;
+            }
+            if name.trim().is_empty() || name.chars().count() > 255 {
+                return Err(Usage(
+                    "the folder name must have 1 to 255 characters".to_owned(),
+                ));
+            }
+            if dry_run {
+                let body = json!({"displayName": name, "parentFolder": parent});
+                if api.json {
+                    println!("{}", json!({"status": "would create", "body": body}));
+                } else {
+                    println!(
+                        "would send POST /sites/{site}/asset_folders {body}; nothing was sent"
+                    );
+                }
+                return Ok(EXIT_OK);
+            }
+            Ok(
+                match client(api)?
+                    .create_asset_folder(&site, &name, parent.as_deref())
+                    .await
+                {
+                    Ok(folder) => {
+                        if !api.json {
+                            eprintln!("created folder {}", folder.id);
+                        }
+                        print_folder(api.json, &folder);
+                        EXIT_OK
+                    }
+                    Err(e) => failed(&e),
+                },
+            )
+        }
+        FoldersCommand::Get { id } => {
+            check_id("folder id", &id)?;
+            Ok(match client(api)?.get_asset_folder(&id).await {
+                Ok(folder) => {
+                    print_folder(api.json, &folder);
+                    EXIT_OK
+                }
+                Err(e) => failed(&e),
+            })
+        }
+    }
+}

@@ -1,0 +1,53 @@
+//! The client a command talks through: token, site and base URL from the
+//! flags or the environment, checked before any call.
+
+use std::time::Duration;
+
+use webflow_assets::{Client, RetryPolicy};
+
+use super::Usage;
+use super::args::ApiArgs;
+
+/// The retry policy of every command: rate limits are waited out (a 429's
+/// `Retry-After` is often a minute), an unreachable host is not.
+pub(crate) fn policy(connect_attempts: u32, connect_wait: Duration) -> RetryPolicy {
+    RetryPolicy::default()
+        .max_attempts(10)
+        .max_total_wait(Duration::from_secs(600))
+        .connect_attempts(connect_attempts)
+        .connect_max_wait(connect_wait)
+}
+
+/// A client for `api`'s token and base URL.
+pub(crate) fn client(api: &ApiArgs, policy: RetryPolicy) -> Result<Client, Usage> {
+    let token = api
+        .token
+        .clone()
+        .or_else(|| std::env::var(webflow_assets::TOKEN_ENV).ok())
+        .filter(|t| !t.trim().is_empty())
+        .ok_or_else(|| {
+            Usage(
+                "no token given: set WEBFLOW_TOKEN or pass --token (a site token with the assets:write scope)"
+                    .to_owned(),
+            )
+        })?;
+    let mut builder = Client::builder().retry(policy).token(token);
+    if let Some(url) = &api.base_url {
+        builder = builder.base_url(url);
+    }
+    builder.build().map_err(|e| Usage(e.to_string()))
+}
+
+/// The site id, checked.
+pub(crate) fn site(api: &ApiArgs) -> Result<String, Usage> {
+    let site = api.site.clone().ok_or_else(|| {
+        Usage("no site given: pass --site <SITE_ID> (or set WEBFLOW_SITE_ID), or use --sandbox to try without an account".to_owned())
+    })?;
+    check_id("site id (--site)", &site)?;
+    Ok(site)
+}
+
+/// An id given on the command line, checked before any call.
+pub(crate) fn check_id(what: &str, id: &str) -> Result<(), Usage> {
+    webflow_assets::validate::object_id(what, id).map_err(|e| Usage(e.to_string()))
+}
