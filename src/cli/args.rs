@@ -283,7 +283,8 @@ pub(crate) struct SandboxArgs {
     /// Token to accept.
     #[arg(long, default_value = webflow_assets::sandbox::SANDBOX_TOKEN)]
     pub token: String,
-    /// Create calls allowed per minute before 429.
+    /// API calls (every operation counts, as Webflow's limit does) allowed
+    /// per minute before 429.
     #[arg(long)]
     pub rate_limit: Option<u32>,
     /// Latency added to every API request, in milliseconds.

@@ -71,6 +71,13 @@ pub(crate) async fn run(args: SandboxArgs) -> Result<u8, Usage> {
             "injected_errors": Stats::get(&stats.injected_errors),
             "injected_drops": Stats::get(&stats.injected_drops),
             "storage_requests": Stats::get(&stats.storage_requests),
+            "listed": Stats::get(&stats.operations.listed),
+            "fetched": Stats::get(&stats.operations.fetched),
+            "updated": Stats::get(&stats.operations.updated),
+            "deleted": Stats::get(&stats.operations.deleted),
+            "folders_listed": Stats::get(&stats.operations.folders_listed),
+            "folders_created": Stats::get(&stats.operations.folders_created),
+            "folders_fetched": Stats::get(&stats.operations.folders_fetched),
         })
     );
     sandbox.shutdown().await;

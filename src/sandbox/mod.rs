@@ -58,8 +58,8 @@ pub struct SandboxConfig {
     pub storage_addr: SocketAddr,
     /// Storage directory; a temporary one, removed at shutdown, by default.
     pub storage_dir: Option<PathBuf>,
-    /// Create Asset Metadata calls allowed per window before 429 (default:
-    /// no limit).
+    /// API calls (every operation counts, as Webflow's limit does) allowed
+    /// per window before 429 (default: no limit).
     pub rate_limit: Option<u32>,
     /// The rate-limit window: a minute, as Webflow's, by default; shorter in
     /// tests so that a 429's `Retry-After` is a second, not a minute.
