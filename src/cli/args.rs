@@ -30,6 +30,8 @@ pub(crate) enum Command {
     Assets(AssetsArgs),
     /// List, create and inspect a site's asset folders.
     Folders(FoldersArgs),
+    /// For maintainers: compare openapi/ with Webflow's published spec.
+    Drift(super::drift::DriftArgs),
 }
 
 /// Where and as whom: the same flags as `upload` (without its sandbox).

@@ -3,6 +3,7 @@
 mod args;
 mod assets_cmd;
 mod connect;
+mod drift;
 mod files;
 mod manifest;
 mod progress;
@@ -32,6 +33,18 @@ pub fn main() -> ExitCode {
     if let Command::Hash(args) = &cli.command {
         return ExitCode::from(hash(&args.files));
     }
+    let cli = match cli.command {
+        Command::Drift(args) => {
+            return match drift::run(args) {
+                Ok(code) => ExitCode::from(code),
+                Err(Usage(message)) => {
+                    eprintln!("error: {message}");
+                    ExitCode::from(EXIT_USAGE)
+                }
+            };
+        }
+        command => Cli { command, ..cli },
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -57,6 +70,7 @@ pub fn main() -> ExitCode {
             Command::Sandbox(args) => sandbox_cmd::run(args).await,
             Command::Assets(args) => assets_cmd::assets(args).await,
             Command::Folders(args) => assets_cmd::folders(args).await,
+            Command::Drift(_) => unreachable!("handled before the runtime starts"),
         }
     });
     match code {
