@@ -167,6 +167,19 @@ fn page(query: &str) -> Result<(usize, usize, Query), Value> {
     Ok((offset, limit, pairs))
 }
 
+/// The site and the paging of a list request, or the error answer.
+fn list_request(
+    shared: &Shared,
+    site: &str,
+    query: &str,
+    rate: Option<&RateDecision>,
+) -> Result<(usize, usize, Query), Response<Body>> {
+    if let Some(resp) = check_site(shared, site, rate) {
+        return Err(resp);
+    }
+    page(query).map_err(|d| invalid(vec![d], rate))
+}
+
 fn pagination(total: usize, offset: usize, limit: usize) -> Value {
     json!({"limit": limit, "offset": offset, "total": total})
 }
@@ -245,12 +258,9 @@ pub(crate) fn list_assets(
     query: &str,
     rate: Option<&RateDecision>,
 ) -> Response<Body> {
-    if let Some(resp) = check_site(shared, site, rate) {
-        return resp;
-    }
-    let (offset, limit, pairs) = match page(query) {
+    let (offset, limit, pairs) = match list_request(shared, site, query, rate) {
         Ok(p) => p,
-        Err(d) => return invalid(vec![d], rate),
+        Err(resp) => return resp,
     };
     let folder = pairs
         .iter()
@@ -399,12 +409,9 @@ pub(crate) fn list_folders(
     query: &str,
     rate: Option<&RateDecision>,
 ) -> Response<Body> {
-    if let Some(resp) = check_site(shared, site, rate) {
-        return resp;
-    }
-    let (offset, limit, _) = match page(query) {
+    let (offset, limit, _) = match list_request(shared, site, query, rate) {
         Ok(p) => p,
-        Err(d) => return invalid(vec![d], rate),
+        Err(resp) => return resp,
     };
     let inner = shared.store.lock();
     let all: Vec<&FolderRecord> = inner.folders.iter().filter(|f| f.site == site).collect();
