@@ -173,11 +173,11 @@ fn list_request(
     site: &str,
     query: &str,
     rate: Option<&RateDecision>,
-) -> Result<(usize, usize, Query), Response<Body>> {
+) -> Result<(usize, usize, Query), Box<Response<Body>>> {
     if let Some(resp) = check_site(shared, site, rate) {
-        return Err(resp);
+        return Err(Box::new(resp));
     }
-    page(query).map_err(|d| invalid(vec![d], rate))
+    page(query).map_err(|d| Box::new(invalid(vec![d], rate)))
 }
 
 fn pagination(total: usize, offset: usize, limit: usize) -> Value {
@@ -260,7 +260,7 @@ pub(crate) fn list_assets(
 ) -> Response<Body> {
     let (offset, limit, pairs) = match list_request(shared, site, query, rate) {
         Ok(p) => p,
-        Err(resp) => return resp,
+        Err(resp) => return *resp,
     };
     let folder = pairs
         .iter()
@@ -411,7 +411,7 @@ pub(crate) fn list_folders(
 ) -> Response<Body> {
     let (offset, limit, _) = match list_request(shared, site, query, rate) {
         Ok(p) => p,
-        Err(resp) => return resp,
+        Err(resp) => return *resp,
     };
     let inner = shared.store.lock();
     let all: Vec<&FolderRecord> = inner.folders.iter().filter(|f| f.site == site).collect();
