@@ -32,6 +32,9 @@ pub(crate) enum Command {
     Folders(FoldersArgs),
     /// For maintainers: compare openapi/ with Webflow's published spec.
     Drift(super::drift::DriftArgs),
+    /// Mirror a folder tree into a site's assets: new and changed files go
+    /// up, folders match directories, nothing goes up twice.
+    Sync(super::sync::SyncArgs),
 }
 
 /// Where and as whom: the same flags as `upload` (without its sandbox).

@@ -8,6 +8,7 @@ mod files;
 mod manifest;
 mod progress;
 mod sandbox_cmd;
+mod sync;
 mod upload_cmd;
 
 use std::process::ExitCode;
@@ -70,6 +71,7 @@ pub fn main() -> ExitCode {
             Command::Sandbox(args) => sandbox_cmd::run(args).await,
             Command::Assets(args) => assets_cmd::assets(args).await,
             Command::Folders(args) => assets_cmd::folders(args).await,
+            Command::Sync(args) => sync::run(args).await,
             Command::Drift(_) => unreachable!("handled before the runtime starts"),
         }
     });

@@ -24,6 +24,30 @@ impl Client {
             status,
             problem,
         };
+        let digest = self.hash_hosted(url).await?;
+        let (md5, size) = (digest.md5, digest.size);
+        if md5 != asset.md5 || size != asset.size {
+            return Err(failed(
+                None,
+                format!(
+                    "it serves {size} bytes with MD5 {md5}, but {} bytes with MD5 {} were uploaded; upload the file again",
+                    asset.size, asset.md5
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Downloads a hosted file (streamed; no token sent) and returns its
+    /// MD5 and size: how to tell whether an asset holds given bytes, since
+    /// Webflow returns no hash of stored files. A download that fails, or
+    /// an answer other than 2xx, is [`Error::Verification`] with its status.
+    pub async fn hash_hosted(&self, url: &str) -> Result<crate::hash::FileDigest, Error> {
+        let failed = |status: Option<reqwest::StatusCode>, problem: String| Error::Verification {
+            url: url.to_owned(),
+            status,
+            problem,
+        };
         check_url(url)?;
         let mut response = self
             .shared
@@ -49,17 +73,6 @@ impl Client {
         {
             sum.update(&chunk);
         }
-        let digest = sum.finish();
-        let (md5, size) = (digest.md5, digest.size);
-        if md5 != asset.md5 || size != asset.size {
-            return Err(failed(
-                None,
-                format!(
-                    "it serves {size} bytes with MD5 {md5}, but {} bytes with MD5 {} were uploaded; upload the file again",
-                    asset.size, asset.md5
-                ),
-            ));
-        }
-        Ok(())
+        Ok(sum.finish())
     }
 }
