@@ -1,0 +1,332 @@
+//! `webflow-assets sync` end to end on the sandbox: the site mirrors the
+//! tree, nothing goes up twice, unchanged files cost no call, a kill at any
+//! moment loses nothing and duplicates nothing.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Output, Stdio};
+use std::time::{Duration, Instant};
+
+use common::cli::{cli, output, text};
+use futures::TryStreamExt;
+use serde_json::Value;
+use webflow_assets::sandbox::{Faults, Sandbox, SandboxConfig, Stats};
+use webflow_assets::{ListOptions, UploadOptions, UploadSource};
+
+fn command(sandbox: &Sandbox, dir: &Path, args: &[&str]) -> std::process::Command {
+    let mut cmd = cli(dir);
+    cmd.args(args)
+        .env("WEBFLOW_TOKEN", sandbox.token())
+        .env("WEBFLOW_SITE_ID", sandbox.site_id())
+        .env("WEBFLOW_BASE_URL", sandbox.base_url());
+    cmd
+}
+
+async fn sync(sandbox: &Sandbox, dir: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["sync", "tree", "--json"];
+    args.extend_from_slice(extra);
+    let out = output(command(sandbox, dir, &args)).await;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    out
+}
+
+fn actions(out: &Output) -> Vec<Value> {
+    text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// The calls that change something on the site.
+fn changes(sandbox: &Sandbox) -> [u64; 4] {
+    let s = sandbox.stats();
+    let o = &s.operations;
+    [
+        Stats::get(&s.created),
+        Stats::get(&o.updated),
+        Stats::get(&o.deleted),
+        Stats::get(&o.folders_created),
+    ]
+}
+
+/// `root/tree`: nested directories of small files.
+fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    for (path, body) in [
+        ("top.txt", b"top\n".to_vec()),
+        ("img/a.png", b"\x89PNG\r\n\x1a\na".to_vec()),
+        ("img/b.png", b"\x89PNG\r\n\x1a\nb".to_vec()),
+        ("img/icons/i.png", b"\x89PNG\r\n\x1a\ni".to_vec()),
+        ("img/icons/small/s.png", b"\x89PNG\r\n\x1a\ns".to_vec()),
+        ("docs/readme.txt", b"read me\n".to_vec()),
+    ] {
+        let p = root.join("tree").join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, &body).unwrap();
+        files.insert(path.to_owned(), body);
+    }
+    files
+}
+
+/// The site as `dir/name` → hosted bytes, every folder as a directory.
+async fn site_tree(sandbox: &Sandbox) -> BTreeMap<String, Vec<u8>> {
+    let client = sandbox.client().unwrap();
+    let site = sandbox.site_id();
+    let folders: Vec<_> = client.list_asset_folders(site).try_collect().await.unwrap();
+    let path_of = |mut id: Option<String>| {
+        let mut parts = Vec::new();
+        while let Some(i) = id {
+            let f = folders.iter().find(|f| f.id == i).unwrap();
+            parts.push(f.display_name.clone().unwrap());
+            id = f.parent_folder.clone();
+        }
+        parts.reverse();
+        parts.join("/")
+    };
+    let assets: Vec<_> = client
+        .list_assets(site, ListOptions::new())
+        .try_collect()
+        .await
+        .unwrap();
+    let mut out = BTreeMap::new();
+    for a in assets {
+        let dir = path_of(a.folder_id.clone());
+        let name = a.original_file_name.clone().unwrap();
+        let key = if dir.is_empty() {
+            name
+        } else {
+            format!("{dir}/{name}")
+        };
+        let bytes = reqwest::get(a.hosted_url.unwrap())
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap()
+            .to_vec();
+        assert!(
+            out.insert(key.clone(), bytes).is_none(),
+            "{key} twice on the site"
+        );
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn mirrors_the_tree_then_changes_only_what_changed() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let files = tree(d);
+
+    // The dry run's plan is what the real run then does, and changes nothing.
+    let planned = actions(&sync(&sandbox, d, &["--dry-run"]).await);
+    assert_eq!(changes(&sandbox), [0, 0, 0, 0]);
+    let done = actions(&sync(&sandbox, d, &[]).await);
+    let strip = |v: &[Value]| {
+        let mut v: Vec<Value> = v
+            .iter()
+            .map(|a| {
+                let mut a = a.clone();
+                a.as_object_mut().unwrap().remove("status");
+                a
+            })
+            .collect();
+        v.sort_by_key(|a| a.to_string());
+        v
+    };
+    assert_eq!(strip(&planned), strip(&done));
+    assert_eq!(changes(&sandbox), [6, 0, 0, 4], "6 files, 4 folders");
+    assert_eq!(
+        site_tree(&sandbox).await,
+        files,
+        "byte for byte, folder for directory"
+    );
+
+    // Unchanged: only the listings.
+    let listed = Stats::get(&sandbox.stats().operations.listed);
+    assert!(actions(&sync(&sandbox, d, &[]).await).is_empty());
+    assert_eq!(changes(&sandbox), [6, 0, 0, 4], "no changing call");
+    assert_eq!(Stats::get(&sandbox.stats().operations.listed), listed + 1);
+
+    // One file changed: one upload. One alt text: one PATCH.
+    std::fs::write(d.join("tree/img/a.png"), b"\x89PNG\r\n\x1a\nA, changed").unwrap();
+    std::fs::write(d.join("alt.json"), r#"{"img/b.png": "A bee"}"#).unwrap();
+    let done = actions(&sync(&sandbox, d, &["--alt-text-file", "alt.json"]).await);
+    assert_eq!(done.len(), 2, "{done:?}");
+    assert_eq!(changes(&sandbox), [7, 1, 0, 4]);
+    // Without --prune the replaced asset stays: a.png is on the site twice
+    // until a prune, which deletes only the old one.
+    let client = sandbox.client().unwrap();
+    client
+        .upload(
+            sandbox.site_id(),
+            UploadSource::Bytes(b"by hand".to_vec().into()),
+            UploadOptions::new().file_name("by-hand.txt"),
+        )
+        .await
+        .unwrap();
+    std::fs::remove_file(d.join("tree/top.txt")).unwrap();
+    let pruned = actions(
+        &sync(
+            &sandbox,
+            d,
+            &["--prune", "--yes", "--alt-text-file", "alt.json"],
+        )
+        .await,
+    );
+    assert_eq!(
+        pruned.len(),
+        2,
+        "top.txt's asset and a.png's old one: {pruned:?}"
+    );
+    assert!(pruned.iter().all(|a| a["action"] == "delete"));
+    assert_eq!(changes(&sandbox), [8, 1, 2, 4]);
+    let site = site_tree(&sandbox).await;
+    assert_eq!(
+        site["by-hand.txt"], b"by hand",
+        "an asset the sync does not own stays"
+    );
+    assert_eq!(site["img/a.png"], b"\x89PNG\r\n\x1a\nA, changed");
+    assert!(!site.contains_key("top.txt"));
+
+    // An asset deleted on the site since is uploaded again.
+    let assets: Vec<_> = client
+        .list_assets(sandbox.site_id(), ListOptions::new())
+        .try_collect()
+        .await
+        .unwrap();
+    let readme = assets
+        .iter()
+        .find(|a| a.original_file_name.as_deref() == Some("readme.txt"))
+        .unwrap();
+    client.delete_asset(&readme.id).await.unwrap();
+    let again = actions(&sync(&sandbox, d, &["--alt-text-file", "alt.json"]).await);
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0]["reason"], "deleted on the site since");
+    assert_eq!(site_tree(&sandbox).await["docs/readme.txt"], b"read me\n");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sync_killed_midway_then_run_again_puts_every_file_there_once() {
+    // A slow S3: the kill lands while files are on their way, after their
+    // asset entries were created (the case that would leave duplicates).
+    let config = SandboxConfig {
+        storage_faults: Faults {
+            latency: Duration::from_millis(150),
+            ..Faults::default()
+        },
+        ..SandboxConfig::default()
+    };
+    let sandbox = Sandbox::start(config).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut files = BTreeMap::new();
+    for i in 0..24 {
+        let path = format!("dir{}/f{i:02}.txt", i % 3);
+        let p = d.join("tree").join(&path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, format!("file {i}\n")).unwrap();
+        files.insert(path, format!("file {i}\n").into_bytes());
+    }
+    let state = d.join(format!("tree/.webflow-sync-{}.jsonl", sandbox.site_id()));
+    let mut child = command(
+        &sandbox,
+        d,
+        &["sync", "tree", "--json", "--concurrency", "2"],
+    )
+    .stdout(Stdio::null())
+    .stderr(Stdio::null())
+    .spawn()
+    .unwrap();
+    let started = Instant::now();
+    loop {
+        let uploaded = std::fs::read_to_string(&state)
+            .unwrap_or_default()
+            .matches("\"op\":\"uploaded\"")
+            .count();
+        if uploaded >= 6 {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(60), "no progress");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let created_before = Stats::get(&sandbox.stats().created);
+    assert!(
+        created_before < 24,
+        "killed in the middle ({created_before} created)"
+    );
+
+    sync(&sandbox, d, &[]).await;
+    assert_eq!(
+        site_tree(&sandbox).await,
+        files,
+        "every file once, byte for byte"
+    );
+    // A second run finds nothing to do.
+    assert!(actions(&sync(&sandbox, d, &[]).await).is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn adopt_records_what_is_there_and_uploads_what_differs() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let files = tree(d);
+    // Uploaded earlier by hand: everything, then one file changed locally.
+    sync(&sandbox, d, &[]).await;
+    std::fs::remove_file(d.join(format!("tree/.webflow-sync-{}.jsonl", sandbox.site_id())))
+        .unwrap();
+    std::fs::write(d.join("tree/docs/readme.txt"), b"read me, changed\n").unwrap();
+    let before = changes(&sandbox);
+    let done = actions(&sync(&sandbox, d, &["--adopt"]).await);
+    let adopted = done.iter().filter(|a| a["action"] == "adopt").count();
+    let uploaded: Vec<&Value> = done.iter().filter(|a| a["action"] == "upload").collect();
+    assert_eq!(adopted, files.len() - 1, "{done:?}");
+    assert_eq!(uploaded.len(), 1);
+    assert_eq!(uploaded[0]["path"], "docs/readme.txt");
+    assert_eq!(
+        changes(&sandbox)[0],
+        before[0] + 1,
+        "one upload, no other create"
+    );
+    // Recorded: the next run is a no-op.
+    assert!(actions(&sync(&sandbox, d, &[]).await).is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_corrupt_state_is_an_error_never_discarded() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    tree(d);
+    sync(&sandbox, d, &[]).await;
+    let state = d.join(format!("tree/.webflow-sync-{}.jsonl", sandbox.site_id()));
+    let journal = std::fs::read_to_string(&state).unwrap();
+    std::fs::write(&state, journal.replacen('\n', "\n{garbage\n", 1)).unwrap();
+    let before = changes(&sandbox);
+    let out = output(command(&sandbox, d, &["sync", "tree"])).await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains(":2 is corrupt"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(changes(&sandbox), before);
+    assert!(
+        std::fs::read_to_string(&state)
+            .unwrap()
+            .contains("{garbage"),
+        "kept as it was"
+    );
+}
