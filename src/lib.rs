@@ -51,7 +51,7 @@ client! {
     pub use retry::{OnRetry, RetryEvent, RetryPolicy};
     pub use source::{CHUNK_SIZE, Progress, UploadSource, hash_source};
     pub use upload::{
-        ACCEPTED_CONTENT_TYPES, Limits, PostOptions, Preflight, StoredObject, UploadOptions,
+        ACCEPTED_CONTENT_TYPES, Downloaded, Limits, PostOptions, Preflight, StoredObject, UploadOptions,
         UploadedAsset, guess_content_type, preflight,
     };
     pub use validate::MAX_FILE_NAME_CHARS;

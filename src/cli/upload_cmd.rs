@@ -45,7 +45,17 @@ struct Job {
 const WEBFLOW_ENV: [&str; 3] = ["WEBFLOW_TOKEN", "WEBFLOW_SITE_ID", "WEBFLOW_BASE_URL"];
 
 pub(crate) async fn run(args: UploadArgs) -> Result<u8, Usage> {
-    let files = files::collect(&args.paths, &args.include)?;
+    // `https://...` arguments are downloaded, then uploaded.
+    let (urls, paths): (Vec<PathBuf>, Vec<PathBuf>) = args.paths.iter().cloned().partition(|p| {
+        p.to_str()
+            .is_some_and(|s| s.starts_with("https://") || s.starts_with("http://"))
+    });
+    let urls: Vec<String> = urls.iter().map(|u| u.display().to_string()).collect();
+    let files = if paths.is_empty() {
+        Vec::new()
+    } else {
+        files::collect(&paths, &args.include)?
+    };
     if let Some(folder) = &args.folder {
         check_id("folder id (--folder)", folder)?;
     }
@@ -53,10 +63,10 @@ pub(crate) async fn run(args: UploadArgs) -> Result<u8, Usage> {
         ("--name", args.name.is_some()),
         ("--display-name", args.display_name.is_some()),
     ] {
-        if given && files.len() != 1 {
+        if given && files.len() + urls.len() != 1 {
             return Err(Usage(format!(
                 "{flag} names one asset, but {} files were given; upload them one at a time, or drop {flag}",
-                files.len()
+                files.len() + urls.len()
             )));
         }
     }
@@ -68,6 +78,16 @@ pub(crate) async fn run(args: UploadArgs) -> Result<u8, Usage> {
     // Batches wait out rate limits rather than fail: a 429's Retry-After is
     // often a minute.
     if args.dry_run {
+        for url in &urls {
+            if args.json {
+                println!(
+                    "{}",
+                    json!({"path": url, "status": "would download, then upload"})
+                );
+            } else {
+                println!("would download {url}, then upload it (checked once downloaded)");
+            }
+        }
         return Ok(dry_run(&args, &files, limits).await);
     }
     // An unreachable host gets its own few quick attempts.
@@ -178,14 +198,21 @@ pub(crate) async fn run(args: UploadArgs) -> Result<u8, Usage> {
         }
     });
 
-    let count = files.len();
-    let outcomes: Vec<(PathBuf, Outcome)> = futures::stream::iter(files)
-        .map(|file| {
+    let count = files.len() + urls.len();
+    let items = files
+        .into_iter()
+        .map(Item::Path)
+        .chain(urls.into_iter().map(Item::Url));
+    let outcomes: Vec<(String, Outcome)> = futures::stream::iter(items)
+        .map(|item| {
             let job = job.clone();
             async move {
-                let outcome = upload_one(&job, &file).await;
-                report(&job, &file, &outcome);
-                (file, outcome)
+                let (shown, outcome) = match &item {
+                    Item::Path(file) => (file.display().to_string(), upload_one(&job, file).await),
+                    Item::Url(url) => (url.clone(), upload_from_url(&job, url).await),
+                };
+                report(&job, &shown, &outcome);
+                (shown, outcome)
             }
         })
         .buffer_unordered(args.concurrency as usize)
@@ -205,7 +232,7 @@ pub(crate) async fn run(args: UploadArgs) -> Result<u8, Usage> {
         .iter()
         .filter(|(_, o)| matches!(o, Outcome::Cancelled))
         .count();
-    let failed: Vec<&(PathBuf, Outcome)> = outcomes
+    let failed: Vec<&(String, Outcome)> = outcomes
         .iter()
         .filter(|(_, o)| matches!(o, Outcome::Failed(_)))
         .collect();
@@ -229,9 +256,9 @@ pub(crate) async fn run(args: UploadArgs) -> Result<u8, Usage> {
     }
     if !failed.is_empty() && !args.json {
         eprintln!("failed:");
-        for (path, outcome) in &failed {
+        for (shown, outcome) in &failed {
             if let Outcome::Failed(message) = outcome {
-                eprintln!("  {}: {message}", path.display());
+                eprintln!("  {shown}: {message}");
             }
         }
     }
@@ -343,11 +370,42 @@ async fn upload_one(job: &Job, file: &Path) -> Outcome {
     Outcome::Uploaded(Box::new(asset))
 }
 
-fn report(job: &Job, file: &Path, outcome: &Outcome) {
+/// One argument of `upload`: a file, or a URL to download first.
+enum Item {
+    Path(PathBuf),
+    Url(String),
+}
+
+/// A URL: downloaded within the size limits, then uploaded as a file.
+async fn upload_from_url(job: &Job, url: &str) -> Outcome {
+    if job.cancelled.load(Ordering::SeqCst) {
+        return Outcome::Cancelled;
+    }
+    let mut options = UploadOptions::new()
+        .limits(job.limits)
+        .keep_failed_entry(job.keep_failed);
+    if let Some(folder) = &job.folder {
+        options = options.parent_folder(folder);
+    }
+    if let Some(name) = &job.name {
+        options = options.file_name(name);
+    }
+    if let Some(text) = &job.alt_text {
+        options = options.alt_text(text);
+    }
+    if let Some(display) = &job.display_name {
+        options = options.display_name(display);
+    }
+    match job.client.upload_url(&job.site, url, options).await {
+        Ok(asset) => Outcome::Uploaded(Box::new(asset)),
+        Err(e) => Outcome::Failed(e.to_string()),
+    }
+}
+
+fn report(job: &Job, shown: &str, outcome: &Outcome) {
     if !matches!(outcome, Outcome::Cancelled) {
         job.bars.file_done();
     }
-    let shown = file.display().to_string();
     if job.json {
         let line = match outcome {
             Outcome::Uploaded(a) => json!({

@@ -3,6 +3,7 @@
 //! for and gets back), [`plan`] (the pre-flight checks), [`storage`] (the S3
 //! POST), [`verify`] (the hosted file); this module runs one upload.
 
+mod download;
 mod options;
 mod plan;
 pub(crate) mod storage;
@@ -13,6 +14,7 @@ use std::path::Path;
 pub use options::{
     ACCEPTED_CONTENT_TYPES, Limits, PostOptions, UploadOptions, UploadedAsset, guess_content_type,
 };
+pub use download::Downloaded;
 pub use storage::StoredObject;
 
 use crate::client::Client;
