@@ -168,7 +168,7 @@ fn name_for(url: &url::Url, content_type: Option<&str>) -> String {
         return segment;
     }
     let ext = content_type
-        .and_then(|ct| mime_guess::get_mime_extensions_str(ct))
+        .and_then(mime_guess::get_mime_extensions_str)
         .and_then(|exts| exts.first());
     match ext {
         Some(ext) => format!("{segment}.{ext}"),
