@@ -6,6 +6,7 @@
 #      and oha as the loopback ceiling, at concurrency 1 to 16
 #   4. batch throughput: 500 files, 100 ms latency per request, concurrency 8
 #   5. clean release build of the library (default, ring, types-only) and its dependency count
+#   6. sync of 1,000 files in 20 directories under a 120-a-minute limit (benches/sync.sh)
 # It installs what it needs (hyperfine from Debian, oha from crates.io, the
 # Node SDK from npm). Everything runs on loopback. Not part of CI.
 set -euo pipefail
@@ -149,6 +150,10 @@ for variant in default ring types; do
   printf '%s\t%s\t%s\t%s\n' "$variant" "$(python3 -c "print($end - $start)")" "$deps" "$deps_all" >> "$OUT/build.tsv"
 done
 rm -rf "$OUT/build-target"
+
+# --- 6. sync -------------------------------------------------------------------
+log "6. sync: 1,000 files in 20 directories, 120 calls a minute"
+bash benches/sync.sh >/dev/null
 
 # --- report ------------------------------------------------------------------
 log "writing BENCHMARKS.md"

@@ -252,8 +252,42 @@ fig.update(build_types=float(build["types"][1]), types_crates=int(build["types"]
          build_default=float(build["default"][1]), build_ring=float(build["ring"][1]),
          build_saving=1 - float(build["ring"][1]) / float(build["default"][1]))
 
+# 6. Sync (benches/sync.sh, also run by compare.sh)
+sync_path = os.path.join(OUT, "sync.tsv")
+if os.path.exists(sync_path):
+    rows = tsv("sync.tsv")
+    sy = dict(zip(rows[0], rows[1]))
+    limit = int(sy["limit_per_min"])
+    first_calls = int(sy["first_calls"])
+    minimum = int(sy["created"]) + int(sy["folders_created"]) + 2  # + one page of folders, one of assets
+    ideal = max(0, first_calls - limit) * 60 / limit
+    wall = float(sy["first_wall_s"])
+    pages = 1 + -(-int(sy["files"]) // 100)
+    w(f"## 6. Sync: {int(sy['files']):,} files in {sy['dirs']} directories, sandbox limited to {limit} calls a minute")
+    w("")
+    w(f"`bash benches/sync.sh` (run {sy['date']}): `webflow-assets sync` at concurrency 8, then again with nothing changed.")
+    w("")
+    w("| run | API calls | minimum possible | wall time | ideal under the limit | 429s |")
+    w("|---|---|---|---|---|---|")
+    w(f"| first sync | {first_calls} | {minimum} (creates + folders + one page of each list) | {wall:.1f} s | {ideal:.1f} s | {sy['rate_limited']} |")
+    w(f"| no-op re-sync | {sy['resync_calls']} ({sy['resync_changing_calls']} changing) | {pages} (the list pages) | {float(sy['resync_wall_s']):.2f} s | - | - |")
+    w("")
+    eff = ideal / wall if wall else 0
+    w(f"Goal: the first sync within 95 % of the ideal the limit allows — {verdict(eff >= 0.95)} ({eff:.1%}). "
+      f"Peak RSS of the first sync: {int(sy['peak_rss_kib']) / 1024:.1f} MiB.")
+    w("")
+    fig.update(sync_files=int(sy["files"]), sync_first_calls=first_calls, sync_minimum=minimum,
+               sync_resync_calls=int(sy["resync_calls"]), sync_pages=pages, sync_eff=eff,
+               sync_naive_calls=int(sy["created"]) + int(sy["folders_created"]))
+    SYNC_NOTE = True
+else:
+    SYNC_NOTE = False
+
 notes = os.path.join(HERE, "notes.md")
-w(open(notes).read().strip().format(**fig))
+notes_text = open(notes).read().strip()
+if not SYNC_NOTE:
+    notes_text = notes_text.split("<!-- sync -->")[0].strip()
+w(notes_text.replace("<!-- sync -->", "").strip().format(**fig))
 w("")
 
 # Verdicts by CPU: this run's row is appended to the history, then the whole

@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use webflow_assets::Limits;
-use webflow_assets::sandbox::{Faults, Sandbox, SandboxConfig, Stats};
+use webflow_assets::sandbox::{Faults, Sandbox, SandboxConfig};
 
 use super::args::SandboxArgs;
 use super::{EXIT_OK, Usage};
@@ -62,24 +62,7 @@ pub(crate) async fn run(args: SandboxArgs) -> Result<u8, Usage> {
     let _ = tokio::signal::ctrl_c().await;
     let stats = sandbox.stats();
     // On stdout, for scripts (benches/compare.sh counts duplicates with it).
-    println!(
-        "{}",
-        serde_json::json!({
-            "created": Stats::get(&stats.created),
-            "rate_limited": Stats::get(&stats.rate_limited),
-            "refused": Stats::get(&stats.refused),
-            "injected_errors": Stats::get(&stats.injected_errors),
-            "injected_drops": Stats::get(&stats.injected_drops),
-            "storage_requests": Stats::get(&stats.storage_requests),
-            "listed": Stats::get(&stats.operations.listed),
-            "fetched": Stats::get(&stats.operations.fetched),
-            "updated": Stats::get(&stats.operations.updated),
-            "deleted": Stats::get(&stats.operations.deleted),
-            "folders_listed": Stats::get(&stats.operations.folders_listed),
-            "folders_created": Stats::get(&stats.operations.folders_created),
-            "folders_fetched": Stats::get(&stats.operations.folders_fetched),
-        })
-    );
+    println!("{}", stats.to_json());
     sandbox.shutdown().await;
     eprintln!("sandbox stopped");
     Ok(EXIT_OK)

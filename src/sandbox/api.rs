@@ -28,6 +28,11 @@ pub(crate) async fn route(shared: &Shared, req: Request<Incoming>) -> Response<B
         (&Method::GET | &Method::HEAD, ["assets", rest @ ..]) if !rest.is_empty() => {
             hosted(shared, rest).await
         }
+        // The sandbox's own counters, for scripts and benchmarks; not an API
+        // call (no token, not rate limited, not counted).
+        (&Method::GET, ["_sandbox", "stats"]) => {
+            json_response(StatusCode::OK, &shared.stats.to_json(), None)
+        }
         _ => webflow_error(
             StatusCode::NOT_FOUND,
             "route_not_found",

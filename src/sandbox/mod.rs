@@ -120,6 +120,27 @@ impl Stats {
     pub fn get(counter: &AtomicU64) -> u64 {
         counter.load(Ordering::Relaxed)
     }
+
+    /// Every counter, by name (what `GET /_sandbox/stats` answers and
+    /// `webflow-assets sandbox` prints on exit).
+    pub fn to_json(&self) -> serde_json::Value {
+        let o = &self.operations;
+        serde_json::json!({
+            "created": Self::get(&self.created),
+            "rate_limited": Self::get(&self.rate_limited),
+            "refused": Self::get(&self.refused),
+            "injected_errors": Self::get(&self.injected_errors),
+            "injected_drops": Self::get(&self.injected_drops),
+            "storage_requests": Self::get(&self.storage_requests),
+            "listed": Self::get(&o.listed),
+            "fetched": Self::get(&o.fetched),
+            "updated": Self::get(&o.updated),
+            "deleted": Self::get(&o.deleted),
+            "folders_listed": Self::get(&o.folders_listed),
+            "folders_created": Self::get(&o.folders_created),
+            "folders_fetched": Self::get(&o.folders_fetched),
+        })
+    }
 }
 
 /// A running sandbox. Dropping it stops the servers; [`shutdown`](Self::shutdown)
