@@ -242,4 +242,10 @@ async fn the_rate_limit_counts_every_call() {
         .unwrap_err();
     assert!(matches!(err, Error::RateLimited { .. }), "{err:?}");
     assert_eq!(Stats::get(&sandbox.stats().rate_limited), 1);
+    // The sandbox's own counters: no token, not limited, not counted.
+    let url = sandbox.base_url().replace("/v2", "/_sandbox/stats");
+    let stats: serde_json::Value = reqwest::get(&url).await.unwrap().json().await.unwrap();
+    assert_eq!(stats["listed"], 1);
+    assert_eq!(stats["folders_created"], 1);
+    assert_eq!(stats["rate_limited"], 1);
 }
