@@ -157,14 +157,8 @@ async fn mirrors_the_tree_then_changes_only_what_changed() {
     assert_eq!(changes(&sandbox), [6, 0, 0, 4], "no changing call");
     assert_eq!(Stats::get(&sandbox.stats().operations.listed), listed + 1);
 
-    // One file changed: one upload. One alt text: one PATCH.
-    std::fs::write(d.join("tree/img/a.png"), b"\x89PNG\r\n\x1a\nA, changed").unwrap();
-    std::fs::write(d.join("alt.json"), r#"{"img/b.png": "A bee"}"#).unwrap();
-    let done = actions(&sync(&sandbox, d, &["--alt-text-file", "alt.json"]).await);
-    assert_eq!(done.len(), 2, "{done:?}");
-    assert_eq!(changes(&sandbox), [7, 1, 0, 4]);
-    // Without --prune the replaced asset stays: a.png is on the site twice
-    // until a prune, which deletes only the old one.
+    // One file deleted, with --prune: exactly one DELETE; an asset the
+    // sync does not own stays.
     let client = sandbox.client().unwrap();
     client
         .upload(
@@ -175,6 +169,26 @@ async fn mirrors_the_tree_then_changes_only_what_changed() {
         .await
         .unwrap();
     std::fs::remove_file(d.join("tree/top.txt")).unwrap();
+    let pruned = actions(&sync(&sandbox, d, &["--prune", "--yes"]).await);
+    assert_eq!(pruned.len(), 1, "{pruned:?}");
+    assert_eq!(pruned[0]["action"], "delete");
+    assert_eq!(pruned[0]["path"], "top.txt");
+    assert_eq!(
+        changes(&sandbox),
+        [7, 0, 1, 4],
+        "the by-hand upload, one delete"
+    );
+    let site = site_tree(&sandbox).await;
+    assert_eq!(site["by-hand.txt"], b"by hand");
+    assert!(!site.contains_key("top.txt"));
+
+    // One file changed: exactly one upload. One alt text: exactly one PATCH.
+    std::fs::write(d.join("tree/img/a.png"), b"\x89PNG\r\n\x1a\nA, changed").unwrap();
+    std::fs::write(d.join("alt.json"), r#"{"img/b.png": "A bee"}"#).unwrap();
+    let done = actions(&sync(&sandbox, d, &["--alt-text-file", "alt.json"]).await);
+    assert_eq!(done.len(), 2, "{done:?}");
+    assert_eq!(changes(&sandbox), [8, 1, 1, 4]);
+    // The replaced asset stays without --prune, and goes with it.
     let pruned = actions(
         &sync(
             &sandbox,
@@ -183,20 +197,11 @@ async fn mirrors_the_tree_then_changes_only_what_changed() {
         )
         .await,
     );
-    assert_eq!(
-        pruned.len(),
-        2,
-        "top.txt's asset and a.png's old one: {pruned:?}"
-    );
-    assert!(pruned.iter().all(|a| a["action"] == "delete"));
+    assert_eq!(pruned.len(), 1, "{pruned:?}");
+    assert_eq!(pruned[0]["path"], Value::Null, "the replaced asset");
     assert_eq!(changes(&sandbox), [8, 1, 2, 4]);
     let site = site_tree(&sandbox).await;
-    assert_eq!(
-        site["by-hand.txt"], b"by hand",
-        "an asset the sync does not own stays"
-    );
     assert_eq!(site["img/a.png"], b"\x89PNG\r\n\x1a\nA, changed");
-    assert!(!site.contains_key("top.txt"));
 
     // An asset deleted on the site since is uploaded again.
     let assets: Vec<_> = client
