@@ -26,16 +26,7 @@ fn json_lines(out: &Output) -> Vec<Value> {
         .collect()
 }
 
-fn ok(out: &Output) -> &Output {
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-    out
-}
+use common::cli::succeeded as ok;
 
 /// Counts the calls that change something.
 fn changes(sandbox: &Sandbox) -> u64 {

@@ -28,13 +28,7 @@ async fn sync(sandbox: &Sandbox, dir: &Path, extra: &[&str]) -> Output {
     let mut args = vec!["sync", "tree", "--json"];
     args.extend_from_slice(extra);
     let out = output(command(sandbox, dir, &args)).await;
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
+    common::cli::succeeded(&out);
     out
 }
 

@@ -27,11 +27,7 @@ enum Outcome {
 struct Job {
     client: Client,
     site: String,
-    folder: Option<String>,
-    name: Option<String>,
-    alt_text: Option<String>,
-    display_name: Option<String>,
-    keep_failed: bool,
+    asset: AssetFlags,
     limits: Limits,
     manifest: Option<Manifest>,
     verify: bool,
@@ -171,11 +167,7 @@ pub(crate) async fn run(args: UploadArgs) -> Result<u8, Usage> {
     let job = Arc::new(Job {
         client,
         site,
-        folder: args.folder.clone(),
-        name: args.name.clone(),
-        alt_text: args.alt_text.clone(),
-        display_name: args.display_name.clone(),
-        keep_failed: args.keep_failed,
+        asset: AssetFlags::from(&args),
         limits,
         manifest,
         verify: args.verify || args.sandbox,
@@ -294,7 +286,7 @@ async fn upload_one(job: &Job, file: &Path) -> Outcome {
         job.bars.overall().inc(digest.size);
         return Outcome::Skipped;
     }
-    let name = job.name.clone().unwrap_or_else(|| {
+    let name = job.asset.name.clone().unwrap_or_else(|| {
         file.file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default()
@@ -314,19 +306,7 @@ async fn upload_one(job: &Job, file: &Path) -> Outcome {
             }
             file_bar.set_position(sent);
         });
-    if let Some(folder) = &job.folder {
-        options = options.parent_folder(folder);
-    }
-    if let Some(asset_name) = &job.name {
-        options = options.file_name(asset_name);
-    }
-    if let Some(text) = &job.alt_text {
-        options = options.alt_text(text);
-    }
-    if let Some(display) = &job.display_name {
-        options = options.display_name(display);
-    }
-    options = options.keep_failed_entry(job.keep_failed);
+    options = asset_options(options, &job.asset);
     if !job.quiet {
         let (bars, shown) = (job.bars.clone(), file.display().to_string());
         options = options.on_retry(move |event| {
@@ -370,6 +350,44 @@ async fn upload_one(job: &Job, file: &Path) -> Outcome {
     Outcome::Uploaded(Box::new(asset))
 }
 
+/// The flags that say what each uploaded asset becomes.
+struct AssetFlags {
+    folder: Option<String>,
+    name: Option<String>,
+    alt_text: Option<String>,
+    display_name: Option<String>,
+    keep_failed: bool,
+}
+
+impl From<&UploadArgs> for AssetFlags {
+    fn from(args: &UploadArgs) -> Self {
+        Self {
+            folder: args.folder.clone(),
+            name: args.name.clone(),
+            alt_text: args.alt_text.clone(),
+            display_name: args.display_name.clone(),
+            keep_failed: args.keep_failed,
+        }
+    }
+}
+
+/// `options` with what the flags ask of the asset.
+fn asset_options(mut options: UploadOptions, flags: &AssetFlags) -> UploadOptions {
+    if let Some(folder) = &flags.folder {
+        options = options.parent_folder(folder);
+    }
+    if let Some(name) = &flags.name {
+        options = options.file_name(name);
+    }
+    if let Some(text) = &flags.alt_text {
+        options = options.alt_text(text);
+    }
+    if let Some(display) = &flags.display_name {
+        options = options.display_name(display);
+    }
+    options.keep_failed_entry(flags.keep_failed)
+}
+
 /// One argument of `upload`: a file, or a URL to download first.
 enum Item {
     Path(PathBuf),
@@ -381,21 +399,7 @@ async fn upload_from_url(job: &Job, url: &str) -> Outcome {
     if job.cancelled.load(Ordering::SeqCst) {
         return Outcome::Cancelled;
     }
-    let mut options = UploadOptions::new()
-        .limits(job.limits)
-        .keep_failed_entry(job.keep_failed);
-    if let Some(folder) = &job.folder {
-        options = options.parent_folder(folder);
-    }
-    if let Some(name) = &job.name {
-        options = options.file_name(name);
-    }
-    if let Some(text) = &job.alt_text {
-        options = options.alt_text(text);
-    }
-    if let Some(display) = &job.display_name {
-        options = options.display_name(display);
-    }
+    let options = asset_options(UploadOptions::new().limits(job.limits), &job.asset);
     match job.client.upload_url(&job.site, url, options).await {
         Ok(asset) => Outcome::Uploaded(Box::new(asset)),
         Err(e) => Outcome::Failed(e.to_string()),
@@ -452,19 +456,7 @@ fn report(job: &Job, shown: &str, outcome: &Outcome) {
 async fn dry_run(args: &UploadArgs, files: &[PathBuf], limits: Limits) -> u8 {
     let mut failed = 0;
     for file in files {
-        let mut options = UploadOptions::new().limits(limits);
-        if let Some(n) = &args.name {
-            options = options.file_name(n);
-        }
-        if let Some(f) = &args.folder {
-            options = options.parent_folder(f);
-        }
-        if let Some(t) = &args.alt_text {
-            options = options.alt_text(t);
-        }
-        if let Some(d) = &args.display_name {
-            options = options.display_name(d);
-        }
+        let options = asset_options(UploadOptions::new().limits(limits), &AssetFlags::from(args));
         let shown = file.display().to_string();
         match webflow_assets::preflight(&UploadSource::path(file), &options).await {
             Ok(plan) if args.json => println!(

@@ -30,3 +30,15 @@ pub async fn output(mut cmd: Command) -> Output {
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
+
+/// The output of a command that must succeed; its output in the message if not.
+pub fn succeeded(out: &Output) -> &Output {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    out
+}
