@@ -337,7 +337,11 @@ async fn carry_out(
             ..
         } => {
             let file = &local.files[path];
-            let folder = folder_ids.get(&file.dir).cloned().flatten();
+            // A directory whose folder could not be created: its files wait
+            // for the next run rather than land in the wrong folder.
+            let Some(folder) = folder_ids.get(&file.dir).cloned() else {
+                return Err(format!("the folder for {}/ could not be created", file.dir));
+            };
             // Entries a crash left without their file are ours: go first.
             for id in stale_entries {
                 match client.delete_asset(id).await {
@@ -379,6 +383,9 @@ async fn carry_out(
         }
         Action::Adopt { path, id, alt, .. } => {
             let file = &local.files[path];
+            let Some(folder) = folder_ids.get(&file.dir).cloned() else {
+                return Err(format!("the folder for {}/ could not be created", file.dir));
+            };
             if let Some(text) = alt {
                 let update = webflow_assets::AssetUpdate::new().alt_text(text.clone());
                 client
@@ -390,7 +397,7 @@ async fn carry_out(
                 path: path.clone(),
                 md5: file.md5.clone(),
                 id: id.clone(),
-                folder: folder_ids.get(&file.dir).cloned().flatten(),
+                folder,
                 alt: alt.clone(),
             })
         }
