@@ -216,7 +216,16 @@ async fn execute(
             rest.push(action);
             continue;
         };
-        let parent = folder_ids.get(parent_dir).cloned().flatten();
+        // A parent that could not be created: not at the root instead.
+        let Some(parent) = folder_ids.get(parent_dir).cloned() else {
+            failed += 1;
+            out.action(
+                &action,
+                "failed",
+                Some("its parent folder could not be created"),
+            );
+            continue;
+        };
         match client
             .create_asset_folder(site, name, parent.as_deref())
             .await
