@@ -94,7 +94,12 @@ pub(crate) async fn run(args: SyncArgs) -> Result<u8, Usage> {
         State::open(&state_path, &site, args.folder.as_deref(), !args.dry_run).map_err(Usage)?;
 
     // The tree, hashed (local work only).
-    let local = Local::read(&dir, &state_path).map_err(Usage)?;
+    // Off the async runtime: a large tree takes a while to hash.
+    let (tree, journal) = (dir.clone(), state_path.clone());
+    let local = tokio::task::spawn_blocking(move || Local::read(&tree, &journal))
+        .await
+        .map_err(|e| Usage(format!("hashing the tree failed: {e}")))?
+        .map_err(Usage)?;
     // The site: paged listings only.
     let folders: Vec<_> = match client.list_asset_folders(&site).try_collect().await {
         Ok(f) => f,
