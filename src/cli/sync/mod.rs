@@ -142,11 +142,19 @@ pub(crate) async fn run(args: SyncArgs) -> Result<u8, Usage> {
             eprintln!("nothing will be deleted");
         }
     }
-    let failed = execute(&client, &site, &dir, &local, plan, &state, &out, &args).await;
+    let (failed, interrupted) =
+        execute(&client, &site, &dir, &local, plan, &state, &out, &args).await;
     if let Err(e) = state.compact() {
         eprintln!("warning: {e}");
     }
-    Ok(if failed == 0 { EXIT_OK } else { EXIT_FAILED })
+    // As `upload`: 130 when Ctrl-C stopped it (run again to finish).
+    Ok(if failed > 0 {
+        EXIT_FAILED
+    } else if interrupted {
+        130
+    } else {
+        EXIT_OK
+    })
 }
 
 fn fail(message: &str) -> u8 {
@@ -206,7 +214,7 @@ async fn execute(
     state: &State,
     out: &Output,
     args: &SyncArgs,
-) -> usize {
+) -> (usize, bool) {
     let mut failed = 0;
     // Folder ids by directory, known and created.
     let mut folder_ids: BTreeMap<String, Option<String>> = plan.folders.clone();
@@ -272,17 +280,18 @@ async fn execute(
         .into_iter()
         .partition(|a| matches!(a, Action::Delete { .. }));
     let folder_ids = &folder_ids;
-    let results: Vec<(Action, Result<(), String>)> = futures::stream::iter(work)
+    // `None`: not started, after a Ctrl-C.
+    let results: Vec<(Action, Option<Result<(), String>>)> = futures::stream::iter(work)
         .map(|action| {
             let bars = bars.clone();
             let cancelled = cancelled.clone();
             async move {
                 if cancelled.load(Ordering::SeqCst) {
-                    return (action, Err("interrupted before it started".to_owned()));
+                    return (action, None);
                 }
                 let result =
                     carry_out(client, site, dir, local, &action, state, folder_ids, &bars).await;
-                (action, result)
+                (action, Some(result))
             }
         })
         .buffer_unordered(args.concurrency as usize)
@@ -291,13 +300,17 @@ async fn execute(
     bars.finish();
     for (action, result) in &results {
         match result {
-            Ok(()) => out.action(action, "done", None),
-            Err(e) => {
+            Some(Ok(())) => out.action(action, "done", None),
+            Some(Err(e)) => {
                 failed += 1;
                 out.action(action, "failed", Some(e));
             }
+            None => out.action(action, "not started (interrupted)", None),
         }
     }
+    let interrupted = cancelled.load(Ordering::SeqCst);
+    // Nothing is deleted after an interruption: a rerun decides again.
+    let deletes = if interrupted { Vec::new() } else { deletes };
     for action in deletes {
         let Action::Delete { id, path } = &action else {
             continue;
@@ -328,7 +341,7 @@ async fn execute(
             state::path_for(dir, site).display()
         );
     }
-    failed
+    (failed, interrupted)
 }
 
 /// One upload, adoption or alt-text change, recorded in the state.
