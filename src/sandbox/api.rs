@@ -122,18 +122,27 @@ async fn api(shared: &Shared, req: Request<Incoming>, segments: &[String]) -> Re
     resp
 }
 
-/// A request body as JSON: `Err` with Webflow's 400 when it is not an object.
-pub(crate) type JsonBody = Result<serde_json::Map<String, Value>, ()>;
+/// A request body that is not a JSON object of at most 64 KiB.
+#[derive(Debug)]
+pub(crate) enum BadBody {
+    /// Over the limit, or cut.
+    TooLarge,
+    /// Not JSON, or not an object.
+    NotObject,
+}
+
+/// A request body as a JSON object.
+pub(crate) type JsonBody = Result<serde_json::Map<String, Value>, BadBody>;
 
 async fn read_body(req: Request<Incoming>) -> JsonBody {
     let bytes = Limited::new(req.into_body(), 64 * 1024)
         .collect()
         .await
-        .map_err(|_| ())?
+        .map_err(|_| BadBody::TooLarge)?
         .to_bytes();
     match serde_json::from_slice::<Value>(&bytes) {
         Ok(Value::Object(fields)) => Ok(fields),
-        _ => Err(()),
+        _ => Err(BadBody::NotObject),
     }
 }
 
@@ -208,49 +217,24 @@ async fn create_asset(
     rate: Option<&super::faults::RateDecision>,
 ) -> Response<Body> {
     // `api` counts refusals by their status.
-    let refused = || {};
-    if site.parse::<types::CreateAssetSiteId>().is_err() {
-        refused();
-        return webflow_error(
-            StatusCode::BAD_REQUEST,
-            "validation_error",
-            "Validation Error: Provided ID is invalid",
-            vec![detail("site_id", "site_id must be a valid ID")],
-            rate,
-        );
+    if let Some(resp) = super::assets::check_site(shared, site, rate) {
+        return resp;
     }
-    if site != shared.config.site_id {
-        refused();
-        return webflow_error(
-            StatusCode::NOT_FOUND,
-            "resource_not_found",
-            "Requested resource not found: The site cannot be found",
-            vec![],
-            rate,
-        );
-    }
-    let body = match Limited::new(req.into_body(), 64 * 1024).collect().await {
-        Ok(b) => b.to_bytes(),
-        Err(_) => {
-            refused();
+    let fields = match read_body(req).await {
+        Ok(fields) => fields,
+        Err(bad) => {
+            let message = match bad {
+                BadBody::TooLarge => "Bad Request: Request body is too large or was cut",
+                BadBody::NotObject => "Bad Request: Request is malformed",
+            };
             return webflow_error(
                 StatusCode::BAD_REQUEST,
                 "bad_request",
-                "Bad Request: Request body is too large or was cut",
+                message,
                 vec![],
                 rate,
             );
         }
-    };
-    let Ok(Value::Object(fields)) = serde_json::from_slice::<Value>(&body) else {
-        refused();
-        return webflow_error(
-            StatusCode::BAD_REQUEST,
-            "bad_request",
-            "Bad Request: Request is malformed",
-            vec![],
-            rate,
-        );
     };
 
     let mut details = Vec::new();
@@ -295,7 +279,6 @@ async fn create_asset(
         ));
     }
     let Some(content_type) = content_type.filter(|_| details.is_empty()) else {
-        refused();
         return webflow_error(
             StatusCode::BAD_REQUEST,
             "validation_error",

@@ -124,10 +124,21 @@ fn check_id<T: std::str::FromStr>(field: &str, id: &str) -> Result<(), Value> {
         .map_err(|_| detail(field, &format!("{field} must be a valid ID")))
 }
 
-/// The site of the path: a valid id, and the sandbox's.
-fn check_site(shared: &Shared, site: &str, rate: Option<&RateDecision>) -> Option<Response<Body>> {
+/// The site of the path: a valid id (Webflow's 400 wording), and the
+/// sandbox's (else Webflow's 404). Every operation on a site goes through it.
+pub(crate) fn check_site(
+    shared: &Shared,
+    site: &str,
+    rate: Option<&RateDecision>,
+) -> Option<Response<Body>> {
     if let Err(d) = check_id::<types::ListAssetsSiteId>("site_id", site) {
-        return Some(invalid(vec![d], rate));
+        return Some(webflow_error(
+            StatusCode::BAD_REQUEST,
+            "validation_error",
+            "Validation Error: Provided ID is invalid",
+            vec![d],
+            rate,
+        ));
     }
     (site != shared.config.site_id).then(|| not_found("site", rate))
 }
