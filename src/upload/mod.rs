@@ -55,18 +55,46 @@ pub struct Preflight {
 /// # tokio::runtime::Runtime::new().unwrap().block_on(run()).unwrap();
 /// ```
 pub async fn preflight(source: &UploadSource, options: &UploadOptions) -> Result<Preflight, Error> {
-    let size = source.check().await?;
-    let plan = plan(source, size, options)?;
-    if let Some(update) = options.update() {
-        update.request()?;
-    }
-    let digest = hash_source(source).await?;
+    let (plan, digest) = prepare(source, options).await?;
     Ok(Preflight {
         file_name: plan.file_name,
         content_type: plan.content_type,
         size: digest.size,
         md5: digest.md5,
     })
+}
+
+/// Every check before the first call, and the hash: shared by
+/// [`preflight`] and [`Client::upload`], so a dry run checks what a run does.
+async fn prepare(
+    source: &UploadSource,
+    options: &UploadOptions,
+) -> Result<(Plan, FileDigest), Error> {
+    let size = source.check().await?;
+    let plan = plan(source, size, options)?;
+    // Checked before any call, so that a bad alt text costs no orphan.
+    if let Some(update) = options.update() {
+        update.request()?;
+    }
+    let digest = match options.digest.clone() {
+        Some(d) => {
+            validate::md5_hex(&d.md5)?;
+            d
+        }
+        None => hash_source(source).await?,
+    };
+    if digest.size != plan.size {
+        return Err(Error::invalid(
+            format!(
+                "{} changed while it was being read ({} bytes, then {})",
+                source.describe(),
+                plan.size,
+                digest.size
+            ),
+            "upload it again once nothing writes to it",
+        ));
+    }
+    Ok((plan, digest))
 }
 
 impl Client {
@@ -93,31 +121,7 @@ impl Client {
     ) -> Result<UploadedAsset, Error> {
         let source = source.into();
         validate::object_id("site id", site_id)?;
-        let size = source.check().await?;
-        let plan = plan(&source, size, &options)?;
-        // Checked before any call, so that a bad alt text costs no orphan.
-        if let Some(update) = options.update() {
-            update.request()?;
-        }
-
-        let digest = match options.digest.clone() {
-            Some(d) => {
-                validate::md5_hex(&d.md5)?;
-                d
-            }
-            None => hash_source(&source).await?,
-        };
-        if digest.size != plan.size {
-            return Err(Error::invalid(
-                format!(
-                    "{} changed while it was being read ({} bytes, then {})",
-                    source.describe(),
-                    plan.size,
-                    digest.size
-                ),
-                "upload it again once nothing writes to it",
-            ));
-        }
+        let (plan, digest) = prepare(&source, &options).await?;
         let request = CreateAssetRequest::new(
             &plan.file_name,
             &digest.md5,
