@@ -38,7 +38,7 @@ pub(crate) async fn assets(args: AssetsArgs) -> Result<u8, Usage> {
             check_id("asset id", &id)?;
             Ok(match client(api)?.get_asset(&id).await {
                 Ok(asset) => {
-                    print_asset(api.json, &asset);
+                    print_item(api.json, &asset);
                     EXIT_OK
                 }
                 Err(e) => failed(&e),
@@ -78,7 +78,7 @@ pub(crate) async fn assets(args: AssetsArgs) -> Result<u8, Usage> {
                     if !api.json {
                         eprintln!("updated {id}");
                     }
-                    print_asset(api.json, &asset);
+                    print_item(api.json, &asset);
                     EXIT_OK
                 }
                 Err(e) => failed(&e),
@@ -153,12 +153,11 @@ async fn list_assets(api: &ApiArgs, list: &ListArgs) -> Result<u8, Usage> {
         options = options.limit(n.min(webflow_assets::MAX_PAGE));
     }
     let client = client(api)?;
-    let stream = client.list_assets(&site, options);
-    let result = match list.limit {
-        // A window: only the pages it needs.
-        Some(n) => stream.take_first(n).await,
-        None => stream.try_collect().await,
-    };
+    // A window (--limit) reads only the pages it needs.
+    let window = list.limit.map_or(usize::MAX, |n| n as usize);
+    let result = futures::StreamExt::take(client.list_assets(&site, options), window)
+        .try_collect::<Vec<Asset>>()
+        .await;
     let mut assets = match result {
         Ok(assets) => assets,
         Err(e) => return Ok(failed(&e)),
@@ -171,28 +170,12 @@ async fn list_assets(api: &ApiArgs, list: &ListArgs) -> Result<u8, Usage> {
     }
     if api.json {
         for asset in &assets {
-            println!("{}", serde_json::to_string(asset).unwrap_or_default());
+            print_item(true, asset);
         }
     } else {
         print_table(&fields, &assets);
     }
     Ok(EXIT_OK)
-}
-
-/// The first `n` items of a stream of results.
-trait TakeFirst<T> {
-    async fn take_first(self, n: u64) -> Result<Vec<T>, webflow_assets::Error>;
-}
-
-impl<T, S> TakeFirst<T> for S
-where
-    S: futures::Stream<Item = Result<T, webflow_assets::Error>>,
-{
-    async fn take_first(self, n: u64) -> Result<Vec<T>, webflow_assets::Error> {
-        futures::StreamExt::take(self, n as usize)
-            .try_collect()
-            .await
-    }
 }
 
 fn compare(a: &Asset, b: &Asset, key: &str) -> CmpOrdering {
@@ -259,17 +242,13 @@ fn print_table(fields: &[String], assets: &[Asset]) {
     eprintln!("{} asset(s)", assets.len());
 }
 
-fn print_asset(as_json: bool, asset: &Asset) {
+/// An asset or folder: one JSON line, or one `field: value` line per field.
+fn print_item(as_json: bool, item: &impl serde::Serialize) {
     if as_json {
-        println!("{}", serde_json::to_string(asset).unwrap_or_default());
+        println!("{}", serde_json::to_string(item).unwrap_or_default());
         return;
     }
-    let value = serde_json::to_value(asset).unwrap_or(Value::Null);
-    print_fields(&value);
-}
-
-fn print_fields(value: &Value) {
-    if let Value::Object(map) = value {
+    if let Ok(Value::Object(map)) = serde_json::to_value(item) {
         for (k, v) in map {
             let shown = match v {
                 Value::String(s) => s.clone(),
@@ -277,14 +256,6 @@ fn print_fields(value: &Value) {
             };
             println!("{k:>16}: {shown}");
         }
-    }
-}
-
-fn print_folder(as_json: bool, folder: &AssetFolder) {
-    if as_json {
-        println!("{}", serde_json::to_string(folder).unwrap_or_default());
-    } else {
-        print_fields(&serde_json::to_value(folder).unwrap_or(Value::Null));
     }
 }
 
@@ -301,7 +272,7 @@ pub(crate) async fn folders(args: FoldersArgs) -> Result<u8, Usage> {
                 };
             if api.json {
                 for f in &folders {
-                    println!("{}", serde_json::to_string(f).unwrap_or_default());
+                    print_item(true, f);
                 }
             } else {
                 println!("{:<24}  {:<24}  {:>6}  NAME", "ID", "PARENT", "ASSETS");
@@ -352,7 +323,7 @@ pub(crate) async fn folders(args: FoldersArgs) -> Result<u8, Usage> {
                         if !api.json {
                             eprintln!("created folder {}", folder.id);
                         }
-                        print_folder(api.json, &folder);
+                        print_item(api.json, &folder);
                         EXIT_OK
                     }
                     Err(e) => failed(&e),
@@ -363,7 +334,7 @@ pub(crate) async fn folders(args: FoldersArgs) -> Result<u8, Usage> {
             check_id("folder id", &id)?;
             Ok(match client(api)?.get_asset_folder(&id).await {
                 Ok(folder) => {
-                    print_folder(api.json, &folder);
+                    print_item(api.json, &folder);
                     EXIT_OK
                 }
                 Err(e) => failed(&e),
