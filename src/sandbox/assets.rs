@@ -317,14 +317,19 @@ pub(crate) fn list_assets(
     )
 }
 
+impl Inner {
+    /// Where the sandbox site's asset `id` is, if it has one.
+    fn asset_at(&self, site: &str, id: &str) -> Option<usize> {
+        self.assets
+            .iter()
+            .position(|a| a.id == id && a.site == site)
+    }
+}
+
 fn find_asset(shared: &Shared, id: &str) -> Option<AssetRecord> {
-    shared
-        .store
-        .lock()
-        .assets
-        .iter()
-        .find(|a| a.id == id && a.site == shared.config.site_id)
-        .cloned()
+    let inner = shared.store.lock();
+    let at = inner.asset_at(&shared.config.site_id, id)?;
+    Some(inner.assets[at].clone())
 }
 
 pub(crate) fn get_asset(shared: &Shared, id: &str, rate: Option<&RateDecision>) -> Response<Body> {
@@ -364,14 +369,10 @@ pub(crate) fn update_asset(
     }
     let updated = {
         let mut inner = shared.store.lock();
-        let site = shared.config.site_id.as_str();
-        let Some(a) = inner
-            .assets
-            .iter_mut()
-            .find(|a| a.id == id && a.site == site)
-        else {
+        let Some(at) = inner.asset_at(&shared.config.site_id, id) else {
             return not_found("asset", rate);
         };
+        let a = &mut inner.assets[at];
         if let Some(name) = update.display_name {
             a.display_name = name.to_string();
         }
@@ -395,11 +396,7 @@ pub(crate) async fn delete_asset(
     }
     let removed = {
         let mut inner = shared.store.lock();
-        let site = shared.config.site_id.as_str();
-        let at = inner
-            .assets
-            .iter()
-            .position(|a| a.id == id && a.site == site);
+        let at = inner.asset_at(&shared.config.site_id, id);
         at.map(|i| inner.assets.remove(i))
     };
     let Some(asset) = removed else {

@@ -19,21 +19,17 @@ impl Client {
                 "look the asset up in Webflow",
             ));
         };
-        let failed = |status: Option<reqwest::StatusCode>, problem: String| Error::Verification {
-            url: url.to_owned(),
-            status,
-            problem,
-        };
         let digest = self.hash_hosted(url).await?;
         let (md5, size) = (digest.md5, digest.size);
         if md5 != asset.md5 || size != asset.size {
-            return Err(failed(
-                None,
-                format!(
+            return Err(Error::Verification {
+                url: url.to_owned(),
+                status: None,
+                problem: format!(
                     "it serves {size} bytes with MD5 {md5}, but {} bytes with MD5 {} were uploaded; upload the file again",
                     asset.size, asset.md5
                 ),
-            ));
+            });
         }
         Ok(())
     }

@@ -344,6 +344,19 @@ async fn execute(
     (failed, interrupted)
 }
 
+/// The folder a file goes in (`None`: the site root). A directory whose
+/// folder could not be created: its files wait for the next run rather
+/// than land in the wrong folder.
+fn folder_of(
+    folder_ids: &BTreeMap<String, Option<String>>,
+    file: &plan::LocalFile,
+) -> Result<Option<String>, String> {
+    folder_ids
+        .get(&file.dir)
+        .cloned()
+        .ok_or_else(|| format!("the folder for {}/ could not be created", file.dir))
+}
+
 /// One upload, adoption or alt-text change, recorded in the state.
 #[allow(clippy::too_many_arguments)]
 async fn carry_out(
@@ -364,11 +377,7 @@ async fn carry_out(
             ..
         } => {
             let file = &local.files[path];
-            // A directory whose folder could not be created: its files wait
-            // for the next run rather than land in the wrong folder.
-            let Some(folder) = folder_ids.get(&file.dir).cloned() else {
-                return Err(format!("the folder for {}/ could not be created", file.dir));
-            };
+            let folder = folder_of(folder_ids, file)?;
             // Entries a crash left without their file are ours: go first.
             for id in stale_entries {
                 match client.delete_asset(id).await {
@@ -410,9 +419,7 @@ async fn carry_out(
         }
         Action::Adopt { path, id, alt, .. } => {
             let file = &local.files[path];
-            let Some(folder) = folder_ids.get(&file.dir).cloned() else {
-                return Err(format!("the folder for {}/ could not be created", file.dir));
-            };
+            let folder = folder_of(folder_ids, file)?;
             if let Some(text) = alt {
                 let update = webflow_assets::AssetUpdate::new().alt_text(text.clone());
                 client
