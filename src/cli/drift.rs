@@ -260,18 +260,9 @@ pub(crate) fn compare(ours: &Value, theirs: &Value, prefix: &str) -> Vec<Differe
             theirs,
             out: &mut diffs,
         };
-        match (o.get(key), t.get(key)) {
-            (Some(_), None) => cx.push(
-                "operation",
-                "removed upstream",
-                json!("present"),
-                Value::Null,
-            ),
-            (None, Some(_)) => {
-                cx.push("operation", "added upstream", Value::Null, json!("present"))
-            }
-            (Some(a), Some(b)) => cx.operation(a, b),
-            (None, None) => {}
+        let labels = ("removed upstream", "added upstream");
+        if let Some((a, b)) = cx.both("operation", labels, o.get(key), t.get(key)) {
+            cx.operation(a, b);
         }
     }
     diffs
@@ -294,6 +285,29 @@ impl Cx<'_> {
             ours,
             theirs,
         });
+    }
+
+    /// Something on one side only is a difference, labelled `(only ours,
+    /// only theirs)`; on both sides, it is returned to compare further.
+    fn both<T>(
+        &mut self,
+        place: &str,
+        (ours_only, theirs_only): (&str, &str),
+        a: Option<T>,
+        b: Option<T>,
+    ) -> Option<(T, T)> {
+        match (a, b) {
+            (Some(x), Some(y)) => Some((x, y)),
+            (Some(_), None) => {
+                self.push(place, ours_only, json!("present"), Value::Null);
+                None
+            }
+            (None, Some(_)) => {
+                self.push(place, theirs_only, Value::Null, json!("present"));
+                None
+            }
+            (None, None) => None,
+        }
     }
 
     fn operation(&mut self, a: &Value, b: &Value) {
@@ -321,23 +335,17 @@ impl Cx<'_> {
         let names: BTreeSet<&String> = pa.keys().chain(pb.keys()).collect();
         for name in names {
             let place = format!("parameter {name}");
-            match (pa.get(name), pb.get(name)) {
-                (Some(_), None) => self.push(&place, "not upstream", json!("present"), Value::Null),
-                (None, Some(_)) => {
-                    self.push(&place, "added upstream", Value::Null, json!("present"))
+            let labels = ("not upstream", "added upstream");
+            if let Some((x, y)) = self.both(&place, labels, pa.get(name), pb.get(name)) {
+                let req = |p: &Value| p["required"].as_bool().unwrap_or(false);
+                if req(x) != req(y) {
+                    self.push(&place, "required", json!(req(x)), json!(req(y)));
                 }
-                (Some(x), Some(y)) => {
-                    let req = |p: &Value| p["required"].as_bool().unwrap_or(false);
-                    if req(x) != req(y) {
-                        self.push(&place, "required", json!(req(x)), json!(req(y)));
-                    }
-                    let (sx, sy) = (
-                        normalize(&resolve(self.ours, &x["schema"], 0)),
-                        normalize(&resolve(self.theirs, &y["schema"], 0)),
-                    );
-                    self.schema(&place, &sx, &sy);
-                }
-                (None, None) => {}
+                let (sx, sy) = (
+                    normalize(&resolve(self.ours, &x["schema"], 0)),
+                    normalize(&resolve(self.theirs, &y["schema"], 0)),
+                );
+                self.schema(&place, &sx, &sy);
             }
         }
         // The request body.
@@ -366,17 +374,11 @@ impl Cx<'_> {
         let statuses: BTreeSet<&String> = xa.keys().chain(xb.keys()).collect();
         for status in statuses {
             let place = format!("response {status}");
-            match (xa.get(status), xb.get(status)) {
-                (Some(_), None) => self.push(&place, "not upstream", json!("present"), Value::Null),
-                (None, Some(_)) => {
-                    self.push(&place, "added upstream", Value::Null, json!("present"))
-                }
-                (Some(x), Some(y)) => {
-                    let (x, y) = (resolve(self.ours, x, 0), resolve(self.theirs, y, 0));
-                    let (mx, my) = (media(self.ours, &x), media(self.theirs, &y));
-                    self.media(&place, mx, my);
-                }
-                (None, None) => {}
+            let labels = ("not upstream", "added upstream");
+            if let Some((x, y)) = self.both(&place, labels, xa.get(status), xb.get(status)) {
+                let (x, y) = (resolve(self.ours, x, 0), resolve(self.theirs, y, 0));
+                let (mx, my) = (media(self.ours, &x), media(self.theirs, &y));
+                self.media(&place, mx, my);
             }
         }
     }
@@ -388,20 +390,14 @@ impl Cx<'_> {
         a: Option<(Value, Vec<Value>)>,
         b: Option<(Value, Vec<Value>)>,
     ) {
-        match (a, b) {
-            (Some(_), None) => self.push(place, "body not upstream", json!("present"), Value::Null),
-            (None, Some(_)) => {
-                self.push(place, "body added upstream", Value::Null, json!("present"))
-            }
-            (Some((sa, ea)), Some((sb, eb))) => {
-                self.schema(place, &sa, &sb);
-                for example in &eb {
-                    if !ea.contains(example) {
-                        self.push(place, "example differs", json!(ea.len()), example.clone());
-                    }
+        let labels = ("body not upstream", "body added upstream");
+        if let Some(((sa, ea), (sb, eb))) = self.both(place, labels, a, b) {
+            self.schema(place, &sa, &sb);
+            for example in &eb {
+                if !ea.contains(example) {
+                    self.push(place, "example differs", json!(ea.len()), example.clone());
                 }
             }
-            (None, None) => {}
         }
     }
 
@@ -470,18 +466,9 @@ impl Cx<'_> {
         let names: BTreeSet<&String> = pa.keys().chain(pb.keys()).collect();
         for name in names {
             let at = child(place, name);
-            match (pa.get(name), pb.get(name)) {
-                (Some(_), None) => {
-                    self.push(&at, "property not upstream", json!("present"), Value::Null)
-                }
-                (None, Some(_)) => self.push(
-                    &at,
-                    "property added upstream",
-                    Value::Null,
-                    json!("present"),
-                ),
-                (Some(x), Some(y)) => self.schema(&at, x, y),
-                (None, None) => {}
+            let labels = ("property not upstream", "property added upstream");
+            if let Some((x, y)) = self.both(&at, labels, pa.get(name), pb.get(name)) {
+                self.schema(&at, x, y);
             }
         }
         if a.get("items").is_some() || b.get("items").is_some() {
