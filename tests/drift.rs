@@ -85,6 +85,9 @@ const BASE: &str = r#"                type: object
                   alt: {type: string, nullable: true}
                   url: {type: string, pattern: "^https://"}"#;
 
+/// An optional `localeId` query parameter, as `spec`'s `params`.
+const LOCALE: &str = "        - {name: localeId, in: query, schema: {type: string}}";
+
 const NO_DEVIATIONS: &str = "deviations: []\n";
 
 fn ids(r: &Report) -> Vec<String> {
@@ -163,11 +166,9 @@ async fn openapi_3_1_forms_equal_their_3_0_forms() {
 #[tokio::test]
 async fn each_kind_of_change_is_named() {
     let dir = tempfile::tempdir().unwrap();
-    let ours = spec(
-        "3.0.3",
-        "        - {name: localeId, in: query, schema: {type: string}}",
-        BASE,
-    );
+    // Ours: the base schema and a `localeId` query parameter.
+    let with_locale = |schema: &str| spec("3.0.3", LOCALE, schema);
+    let ours = with_locale(BASE);
     let cases = [
         // (what changed upstream, its spec, the id expected)
         (
@@ -226,11 +227,7 @@ async fn each_kind_of_change_is_named() {
         ),
     ];
     for (what, schema, expected) in cases {
-        let theirs = spec(
-            "3.0.3",
-            "        - {name: localeId, in: query, schema: {type: string}}",
-            &schema,
-        );
+        let theirs = with_locale(&schema);
         let r = drift(dir.path(), &ours, &theirs, NO_DEVIATIONS).await;
         assert_eq!(ids(&r), [expected], "{what}");
         assert_eq!(r.code, Some(1), "{what}: an unwritten difference fails");
@@ -259,11 +256,7 @@ async fn each_kind_of_change_is_named() {
     // Operations: added upstream, and gone upstream.
     let more = format!(
         "{}  /others:\n    get:\n      responses:\n        \"204\": {{description: none}}\n",
-        spec(
-            "3.0.3",
-            "        - {name: localeId, in: query, schema: {type: string}}",
-            BASE
-        )
+        with_locale(BASE)
     );
     let r = drift(dir.path(), &ours, &more, NO_DEVIATIONS).await;
     assert_eq!(ids(&r), ["GET /others | operation | added upstream"]);
@@ -272,12 +265,7 @@ async fn each_kind_of_change_is_named() {
 
     // Examples that differ.
     let with_example = |v: &str| {
-        spec(
-            "3.0.3",
-            "        - {name: localeId, in: query, schema: {type: string}}",
-            BASE,
-        )
-        .replace(
+        with_locale(BASE).replace(
             "            application/json:\n",
             &format!("            application/json:\n              example: {{id: \"{v}\"}}\n"),
         )
