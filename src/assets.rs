@@ -178,12 +178,7 @@ impl AssetUpdate {
                 "give a display name, alt text, or both",
             ));
         }
-        let spec = |field: &str, e: crate::types::error::ConversionError| {
-            Error::invalid(
-                format!("the {field} does not match the spec: {e}"),
-                "see openapi/webflow-assets.yaml for the accepted form",
-            )
-        };
+        let spec = validate::spec_mismatch;
         Ok(UpdateAssetRequest {
             display_name: self
                 .display_name

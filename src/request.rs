@@ -31,12 +31,7 @@ impl CreateAssetRequest {
         if let Some(folder) = parent_folder {
             validate::object_id("parent folder id", folder)?;
         }
-        let generated = |field: &str, e: crate::types::error::ConversionError| {
-            Error::invalid(
-                format!("the {field} does not match the spec: {e}"),
-                "see openapi/webflow-assets.yaml for the accepted form",
-            )
-        };
+        let generated = validate::spec_mismatch;
         Ok(Self {
             file_name: file_name.parse().map_err(|e| generated("file name", e))?,
             file_hash: file_hash.parse().map_err(|e| generated("file hash", e))?,

@@ -80,6 +80,14 @@ pub(crate) fn md5_hex(hash: &str) -> Result<(), Error> {
     ))
 }
 
+/// A value the generated type refused: its pattern or length in `openapi/`.
+pub(crate) fn spec_mismatch(field: &str, e: crate::types::error::ConversionError) -> Error {
+    Error::invalid(
+        format!("the {field} does not match the spec: {e}"),
+        "see openapi/webflow-assets.yaml for the accepted form",
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
