@@ -12,6 +12,7 @@ use webflow_assets::sandbox::{Sandbox, SandboxConfig};
 use webflow_assets::{Client, Limits, UploadOptions, UploadSource, UploadedAsset};
 
 use super::args::UploadArgs;
+use super::connect::{self, check_id};
 use super::manifest::{self, Manifest, Record};
 use super::progress::Bars;
 use super::{EXIT_FAILED, EXIT_OK, Usage, files};
@@ -266,8 +267,6 @@ pub(crate) async fn run(args: UploadArgs) -> Result<u8, Usage> {
         EXIT_FAILED
     })
 }
-
-use super::connect::{self, check_id};
 
 async fn upload_one(job: &Job, file: &Path) -> Outcome {
     if job.cancelled.load(Ordering::SeqCst) {
