@@ -469,3 +469,77 @@ async fn upload_sets_alt_text_and_cleans_up_unless_told_to_keep() {
     assert!(err.to_string().contains("was kept"), "{err}");
     assert_eq!(requests_to(&server, asset_route).await, 1, "only the PATCH");
 }
+
+/// Every operation maps every documented status to its variant: the
+/// mapping is shared, and this shows it holds for each.
+#[tokio::test]
+async fn every_operation_maps_every_documented_status() {
+    for (status, file) in [
+        (400, "error_400.json"),
+        (401, "error_401.json"),
+        (404, "error_404.json"),
+        (429, "error_429.json"),
+        (500, "error_500.json"),
+    ] {
+        let server = mock_server().await;
+        // `Retry-After: 0` on the 429: the shared gate then holds nobody up.
+        let answer = match status {
+            429 => rate_limited("0"),
+            _ => ResponseTemplate::new(status).set_body_string(fixture(file)),
+        };
+        wiremock::Mock::given(wiremock::matchers::any())
+            .respond_with(answer)
+            .with_priority(1)
+            .mount(&server)
+            .await;
+        let client = client_with(&server, test_policy().max_attempts(1));
+        let request =
+            webflow_assets::types::CreateAssetRequest::new("a.png", PNG_HASH, None).unwrap();
+        let errors = [
+            (
+                "create asset",
+                client.create_asset_metadata(SITE, &request).await.err(),
+            ),
+            (
+                "list assets",
+                client
+                    .list_assets_page(SITE, &ListOptions::new())
+                    .await
+                    .err(),
+            ),
+            ("get asset", client.get_asset(ASSET).await.err()),
+            (
+                "update asset",
+                client
+                    .update_asset(ASSET, &AssetUpdate::new().alt_text("x"))
+                    .await
+                    .err(),
+            ),
+            ("delete asset", client.delete_asset(ASSET).await.err()),
+            (
+                "list folders",
+                client
+                    .list_asset_folders_page(SITE, &ListOptions::new())
+                    .await
+                    .err(),
+            ),
+            (
+                "create folder",
+                client.create_asset_folder(SITE, "f", None).await.err(),
+            ),
+            ("get folder", client.get_asset_folder(FOLDER_ID).await.err()),
+        ];
+        for (op, err) in errors {
+            let err = err.unwrap_or_else(|| panic!("{op}: {status} was a success"));
+            let ok = match status {
+                400 => matches!(err, Error::BadRequest(_)),
+                401 => matches!(err, Error::Unauthorized(_)),
+                404 => matches!(err, Error::NotFound(_)),
+                429 => matches!(err, Error::RateLimited { .. }),
+                _ => matches!(err, Error::ServerError(_)),
+            };
+            assert!(ok, "{op} {status}: {err:?}");
+            assert_eq!(err.status().map(|s| s.as_u16()), Some(status), "{op}");
+        }
+    }
+}
