@@ -140,6 +140,15 @@ async fn asset_lifecycle_and_folder_tree() {
     assert_eq!(reqwest::get(&hosted).await.unwrap().status(), 404);
     let err = client.delete_asset(&icon.id).await.unwrap_err();
     assert!(matches!(err, Error::NotFound(_)), "{err:?}");
+    assert!(err.to_string().contains(&icon.id), "{err}");
+    let err = client
+        .update_asset(&icon.id, &AssetUpdate::new().alt_text("gone"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::NotFound(_)) && err.to_string().contains(&icon.id),
+        "{err}"
+    );
 
     // Unknown ids are Webflow's 404; a folder that does not exist too.
     let unknown = "0123456789abcdef01234567";
