@@ -154,6 +154,11 @@ async fn folders_upload_list_update_get_delete() {
         ["ID", "ALT", "SIZE"]
     );
     assert_eq!(lines.len(), 3, "{table}");
+    // The default columns: id, name, size, type, folder, alt text.
+    let table = text(&ok(&run(&sandbox, d, &["assets", "list"]).await).stdout);
+    let header: Vec<&str> = table.lines().next().unwrap().split_whitespace().collect();
+    assert_eq!(header, ["ID", "NAME", "SIZE", "TYPE", "FOLDER", "ALT"]);
+    assert!(table.contains("A hero"), "{table}");
     let window = json_lines(ok(&run(
         &sandbox,
         d,
