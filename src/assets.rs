@@ -9,7 +9,7 @@ use tracing::Instrument;
 
 use crate::client::{Client, Operation};
 use crate::error::Error;
-use crate::retry::OnRetry;
+use crate::retry::{OnRetry, RetryPolicy};
 use crate::types::{
     Asset, AssetFolder, AssetFolderList, AssetList, AssetUpload, CreateAssetFolderRequest,
     CreateAssetRequest, UpdateAssetRequest,
@@ -344,11 +344,24 @@ impl Client {
     /// idempotent call; a retry that meets 404 means an earlier attempt
     /// deleted it, and counts as done.
     pub async fn delete_asset(&self, asset_id: &str) -> Result<(), Error> {
+        let policy = self.shared.config.retry.clone();
+        self.delete_asset_within(asset_id, &policy, None).await
+    }
+
+    /// [`delete_asset`](Self::delete_asset) under another retry policy,
+    /// telling `notify` of each retry: a best-effort cleanup's short budget.
+    pub(crate) async fn delete_asset_within(
+        &self,
+        asset_id: &str,
+        policy: &RetryPolicy,
+        notify: Option<&OnRetry>,
+    ) -> Result<(), Error> {
         let id = parse_id("asset id", asset_id)?;
         self.call_settling(
             DELETE_ASSET,
             Some(format!("asset {asset_id}")),
-            None,
+            policy,
+            notify,
             |api| api.delete_asset(&id),
             |attempt, error| (attempt > 1 && matches!(error, Error::NotFound(_))).then_some(()),
         )

@@ -15,7 +15,7 @@ use crate::error::{ApiError, Error, snippet};
 use crate::generated;
 use crate::hooks;
 use crate::rate_limit::{RateGate, retry_after};
-use crate::retry::OnRetry;
+use crate::retry::{OnRetry, RetryPolicy};
 use crate::types::WebflowErrorBody;
 
 /// A Webflow assets client. Cheap to clone; clones share connections.
@@ -107,6 +107,11 @@ impl Client {
         &self.shared.api.baseurl
     }
 
+    /// The retry policy every call of this client follows.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.shared.config.retry
+    }
+
     /// The generated client (see [`GeneratedClient`](crate::GeneratedClient)),
     /// for operations this wrapper does not cover: the one way to get it. It
     /// authenticates like this one (the token, no `api-version` header) but
@@ -144,16 +149,19 @@ impl Client {
         F: Fn(&'a generated::Client) -> Fut,
         Fut: Future<Output = Result<ResponseValue<T>, GenError<WebflowErrorBody>>>,
     {
-        self.call_settling(op, target, notify, send, |_, _| None)
+        let policy = &self.shared.config.retry;
+        self.call_settling(op, target, policy, notify, send, |_, _| None)
             .await
     }
 
-    /// [`call`](Self::call), where `settle` may turn an error at a given
-    /// attempt into a success (a DELETE whose retry meets 404 is done).
+    /// [`call`](Self::call) under a given retry policy, where `settle` may
+    /// turn an error at a given attempt into a success (a DELETE whose retry
+    /// meets 404 is done).
     pub(crate) async fn call_settling<'a, T, F, Fut>(
         &'a self,
         op: Operation,
         target: Option<String>,
+        policy: &RetryPolicy,
         notify: Option<&OnRetry>,
         send: F,
         settle: impl Fn(u32, &Error) -> Option<T>,
@@ -163,7 +171,6 @@ impl Client {
         F: Fn(&'a generated::Client) -> Fut,
         Fut: Future<Output = Result<ResponseValue<T>, GenError<WebflowErrorBody>>>,
     {
-        let policy = &self.shared.config.retry;
         let (target, settle) = (&target, &settle);
         policy
             .run(op.name, op.idempotent, notify, |attempt| {

@@ -53,6 +53,8 @@ pub struct RetryPolicy {
     retry_unsafe: bool,
     connect_attempts: u32,
     connect_max_wait: Duration,
+    cleanup_attempts: u32,
+    cleanup_max_wait: Duration,
 }
 
 impl Default for RetryPolicy {
@@ -68,6 +70,8 @@ impl Default for RetryPolicy {
             retry_unsafe: false,
             connect_attempts: 3,
             connect_max_wait: Duration::from_secs(10),
+            cleanup_attempts: 3,
+            cleanup_max_wait: Duration::from_secs(10),
         }
     }
 }
@@ -134,6 +138,37 @@ impl RetryPolicy {
     pub fn connect_max_wait(mut self, budget: Duration) -> Self {
         self.connect_max_wait = budget;
         self
+    }
+
+    /// Total attempts, the first included (at least 1), of a best-effort
+    /// cleanup: the DELETE of an asset entry whose file S3 refused. The
+    /// upload has already failed, so the cleanup is not worth minutes of
+    /// waiting: 3 attempts by default.
+    pub fn cleanup_attempts(mut self, attempts: u32) -> Self {
+        self.cleanup_attempts = attempts.max(1);
+        self
+    }
+
+    /// The most time a best-effort cleanup spends waiting between its
+    /// attempts, in total (10 s by default). A 429 whose `Retry-After` is
+    /// longer ends the cleanup instead of being waited for.
+    pub fn cleanup_max_wait(mut self, budget: Duration) -> Self {
+        self.cleanup_max_wait = budget;
+        self
+    }
+
+    /// The policy of a best-effort cleanup: this one, held to
+    /// [`cleanup_attempts`](Self::cleanup_attempts) within
+    /// [`cleanup_max_wait`](Self::cleanup_max_wait), for every kind of failure.
+    pub fn for_cleanup(&self) -> RetryPolicy {
+        RetryPolicy {
+            max_attempts: self.cleanup_attempts,
+            max_total_wait: self.cleanup_max_wait,
+            max_backoff: self.max_backoff.min(self.cleanup_max_wait),
+            connect_attempts: self.connect_attempts.min(self.cleanup_attempts),
+            connect_max_wait: self.connect_max_wait.min(self.cleanup_max_wait),
+            ..self.clone()
+        }
     }
 
     /// Total attempts allowed.

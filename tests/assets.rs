@@ -294,6 +294,40 @@ async fn retries_follow_idempotence() {
     assert_eq!(count("POST", folders_route.to_owned()).await, 1);
 }
 
+/// Only the transient statuses are retried, even for a GET: a 501, a 505 or
+/// a 4xx would come back the same, a 502/503/504 may not.
+#[tokio::test]
+async fn only_transient_statuses_are_retried() {
+    for (status, attempts) in [
+        (501, 1),
+        (505, 1),
+        (507, 1),
+        (403, 1),
+        (409, 1),
+        (408, 2),
+        (502, 2),
+        (503, 2),
+        (504, 2),
+    ] {
+        let server = mock_server().await;
+        let route = format!("/assets/{ASSET}");
+        fail_then(
+            &server,
+            "GET",
+            &route,
+            (ResponseTemplate::new(status).set_body_string("{}"), 1),
+            json_200(fixture("get_asset_200.json")),
+        )
+        .await;
+        let result = client(&server).get_asset(ASSET).await;
+        assert_eq!(requests_to(&server, &route).await, attempts, "{status}");
+        match attempts {
+            1 => assert_eq!(result.unwrap_err().status().unwrap().as_u16(), status),
+            _ => assert!(result.is_ok(), "{status}: {result:?}"),
+        }
+    }
+}
+
 /// A site's assets as pages of `limit` from `offset`, the total changing
 /// after the first page; counts the pages asked for.
 struct Pages {

@@ -446,7 +446,7 @@ async fn unreachable_hosts_give_up_within_the_connect_budget() {
         assert!(elapsed < Duration::from_secs(15), "{base_url}: {elapsed:?}");
         let retries: Vec<&str> = stderr
             .lines()
-            .filter(|l| l.starts_with("photo.png: retrying in "))
+            .filter(|l| l.starts_with("photo.png: retrying Create Asset Metadata in "))
             .collect();
         assert_eq!(retries.len(), 2, "{base_url}: {stderr}");
         assert!(
@@ -710,4 +710,82 @@ async fn bad_input_sweep() {
         ));
     }
     insta::assert_snapshot!("bad_input_sweep", table.join("\n"));
+}
+
+/// S3 refuses the form and Webflow's DELETE of the orphan entry fails every
+/// time: the cleanup is best effort on its own short budget (3 attempts
+/// within 10 s by default), each retry printed, and the error reports S3's
+/// refusal first, then the entry left behind and how to remove it.
+#[tokio::test(flavor = "multi_thread")]
+async fn refused_upload_whose_cleanup_fails_gives_up_within_the_cleanup_budget() {
+    use wiremock::ResponseTemplate;
+    let api = common::mock_server().await;
+    let mut created = common::fixture_json("create_asset_200.json");
+    created["uploadUrl"] = serde_json::json!(format!("{}/bucket", api.uri()));
+    let id = created["id"].as_str().unwrap().to_owned();
+    let delete_path = format!("/assets/{id}");
+    common::mount(
+        &api,
+        "POST",
+        common::ASSETS_PATH,
+        common::json_200(created.to_string()),
+    )
+    .await;
+    let refusal = "<Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match the signature you provided.</Message></Error>";
+    common::mount(
+        &api,
+        "POST",
+        "/bucket",
+        ResponseTemplate::new(403).set_body_string(refusal),
+    )
+    .await;
+    common::mount(
+        &api,
+        "DELETE",
+        &delete_path,
+        ResponseTemplate::new(500).set_body_string(common::fixture("error_500.json")),
+    )
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("photo.png"), b"png").unwrap();
+    let started = Instant::now();
+    let out = run_env(
+        &[
+            "upload",
+            "photo.png",
+            "--no-manifest",
+            "--base-url",
+            &api.uri(),
+        ],
+        dir.path(),
+        &[
+            ("WEBFLOW_TOKEN", "t0ken"),
+            ("WEBFLOW_SITE_ID", common::SITE),
+        ],
+    )
+    .await;
+    let elapsed = started.elapsed();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(elapsed < Duration::from_secs(15), "{elapsed:?}: {stderr}");
+    assert_eq!(common::requests_to(&api, &delete_path).await, 3, "{stderr}");
+    let retries: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("photo.png: retrying Delete Asset in "))
+        .collect();
+    assert_eq!(retries.len(), 2, "{stderr}");
+    assert!(retries[1].contains("(attempt 3 of 3): "), "{stderr}");
+    let error = stderr
+        .lines()
+        .find(|l| l.starts_with("error: photo.png: "))
+        .unwrap_or_else(|| panic!("{stderr}"));
+    let refused_at = error.find("SignatureDoesNotMatch").expect(error);
+    let entry_at = error
+        .find(&format!("asset entry {id} could not be deleted"))
+        .expect(error);
+    assert!(refused_at < entry_at, "S3's refusal first: {error}");
+    assert!(
+        error.ends_with(&format!("to remove it: webflow-assets assets delete {id}")),
+        "{error}"
+    );
 }

@@ -130,6 +130,83 @@ async fn todays_webflow_spec_has_only_written_down_deviations() {
     assert_eq!(ops.len(), 8, "{ops:?}");
 }
 
+/// Webflow's whole spec, in small: the vendored assets paths, operations
+/// of other tags (pages, CMS, webhooks), and, when `new_asset_op`, a new
+/// operation tagged Assets.
+fn whole_spec(new_asset_op: bool) -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text =
+        std::fs::read_to_string(root.join("tests/fixtures/webflow-openapi-assets.yaml")).unwrap();
+    let mut spec: Value = serde_saphyr::from_str(&text).unwrap();
+    let op = |tag: &str, id: &str| {
+        serde_json::json!({
+            "operationId": id,
+            "tags": [tag],
+            "responses": {"200": {"description": "ok"}},
+        })
+    };
+    let paths = spec["paths"].as_object_mut().unwrap();
+    paths.insert(
+        "/sites/{site_id}/pages".into(),
+        serde_json::json!({"get": op("Pages", "list-pages")}),
+    );
+    paths.insert(
+        "/collections/{collection_id}".into(),
+        serde_json::json!({"get": op("Collections", "get-collection")}),
+    );
+    paths.insert(
+        "/sites/{site_id}/webhooks".into(),
+        serde_json::json!({"post": op("Webhooks", "create-webhook")}),
+    );
+    if new_asset_op {
+        paths.insert(
+            "/assets/{asset_id}/replace".into(),
+            serde_json::json!({"post": op("Assets", "replace-asset")}),
+        );
+    }
+    serde_json::to_string(&spec).unwrap()
+}
+
+/// On Webflow's whole spec, only the scope written in
+/// `openapi/deviations.yaml` is compared: other tags are out of scope (and
+/// counted), a new operation under a tag this crate covers is reported.
+#[tokio::test]
+async fn whole_spec_is_compared_within_the_written_scope() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    for (new_asset_op, code) in [(false, 0), (true, 1)] {
+        let theirs = dir.path().join("v2.json");
+        std::fs::write(&theirs, whole_spec(new_asset_op)).unwrap();
+        let mut cmd = cli(root);
+        cmd.args(["drift", theirs.to_str().unwrap(), "--json"]);
+        let r = report(output(cmd).await);
+        assert_eq!(r.code, Some(code), "{}", r.stderr);
+        assert!(
+            r.stderr.contains("3 upstream operation(s) out of scope"),
+            "{}",
+            r.stderr
+        );
+        let undocumented: Vec<&str> = r
+            .diffs
+            .iter()
+            .filter(|d| d["documented"].is_null())
+            .map(|d| d["id"].as_str().unwrap())
+            .collect();
+        let want: &[&str] = if new_asset_op {
+            &["POST /assets/{asset_id}/replace | operation | added upstream"]
+        } else {
+            &[]
+        };
+        assert_eq!(undocumented, want);
+        assert!(
+            r.diffs
+                .iter()
+                .all(|d| !d["operation"].as_str().unwrap().contains("pages")),
+            "out of scope operations are not compared"
+        );
+    }
+}
+
 #[tokio::test]
 async fn no_change_reports_nothing() {
     let dir = tempfile::tempdir().unwrap();

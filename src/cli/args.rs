@@ -304,6 +304,10 @@ pub(crate) struct SandboxArgs {
     /// Share (0-1) of API requests whose connection is dropped.
     #[arg(long, default_value_t = 0.0)]
     pub drop_rate: f64,
+    /// Share (0-1) of API requests carried out, then answered with 500 (the
+    /// answer lost: a create that did create).
+    #[arg(long, default_value_t = 0.0)]
+    pub lost_answer_rate: f64,
     /// Lift the size limits signed into upload policies.
     #[arg(long)]
     pub no_size_limits: bool,

@@ -76,9 +76,39 @@ struct Deviation {
     reason: String,
 }
 
+/// What of Webflow's spec is compared: its spec is the whole Data API, this
+/// crate covers part of it.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Scope {
+    /// Upstream operations under these tags are compared (a new one is
+    /// reported as added upstream); besides them, every operation that
+    /// `openapi/` holds. Without tags, every upstream operation is compared.
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+impl Scope {
+    /// Whether an upstream operation is compared, given whether ours holds it.
+    fn covers(&self, op: &Value, ours_holds_it: bool) -> bool {
+        if self.tags.is_empty() || ours_holds_it {
+            return true;
+        }
+        op["tags"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .any(|t| self.tags.iter().any(|s| s == t))
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct DeviationFile {
+    /// What is compared; everything when absent.
+    #[serde(default)]
+    scope: Scope,
     deviations: Vec<Deviation>,
     /// Choices written down that are no difference with Webflow's spec:
     /// kept for the record, not checked.
@@ -101,11 +131,16 @@ pub(crate) fn run(args: DriftArgs) -> Result<u8, Usage> {
         })?
     } else {
         DeviationFile {
+            scope: Scope::default(),
             deviations: vec![],
             notes: vec![],
         }
     };
-    let diffs = compare(&ours, &theirs, &args.paths);
+    let Compared {
+        diffs,
+        compared,
+        out_of_scope,
+    } = compare(&ours, &theirs, &args.paths, &deviations.scope);
     let mut used = vec![0usize; deviations.deviations.len()];
     let mut undocumented = 0;
     let mut lines = Vec::new();
@@ -172,6 +207,16 @@ pub(crate) fn run(args: DriftArgs) -> Result<u8, Usage> {
         println!("{line}");
     }
     let total: usize = by_op.values().map(Vec::len).sum();
+    if deviations.scope.tags.is_empty() {
+        eprintln!("scope: every operation ({compared} compared)");
+    } else {
+        eprintln!(
+            "scope: {compared} operation(s) compared (Webflow's tagged {}, and those {} holds); {out_of_scope} upstream operation(s) out of scope, not compared (the scope is in {})",
+            deviations.scope.tags.join(", "),
+            args.ours.display(),
+            args.deviations.display()
+        );
+    }
     eprintln!(
         "{total} difference(s): {} written down, {undocumented} not; {} stale deviation(s)",
         total - undocumented,
@@ -234,8 +279,17 @@ fn glob(pattern: &str, text: &str) -> bool {
     true
 }
 
-/// Every difference of the operations under `prefix`.
-pub(crate) fn compare(ours: &Value, theirs: &Value, prefix: &str) -> Vec<Difference> {
+/// What a comparison found, and how much it compared.
+pub(crate) struct Compared {
+    pub diffs: Vec<Difference>,
+    /// Operations compared (on either side).
+    pub compared: usize,
+    /// Upstream operations left out by the scope.
+    pub out_of_scope: usize,
+}
+
+/// Every difference of the operations under `prefix` that `scope` covers.
+pub(crate) fn compare(ours: &Value, theirs: &Value, prefix: &str, scope: &Scope) -> Compared {
     let ops = |doc: &Value| -> BTreeMap<String, Value> {
         let mut out = BTreeMap::new();
         for (path, item) in doc["paths"].as_object().into_iter().flatten() {
@@ -250,7 +304,11 @@ pub(crate) fn compare(ours: &Value, theirs: &Value, prefix: &str) -> Vec<Differe
         }
         out
     };
-    let (o, t) = (ops(ours), ops(theirs));
+    let o = ops(ours);
+    let mut t = ops(theirs);
+    let upstream = t.len();
+    t.retain(|key, op| scope.covers(op, o.contains_key(key)));
+    let out_of_scope = upstream - t.len();
     let mut diffs = Vec::new();
     let keys: BTreeSet<&String> = o.keys().chain(t.keys()).collect();
     for key in keys {
@@ -265,7 +323,11 @@ pub(crate) fn compare(ours: &Value, theirs: &Value, prefix: &str) -> Vec<Differe
             cx.operation(a, b);
         }
     }
-    diffs
+    Compared {
+        diffs,
+        compared: o.keys().chain(t.keys()).collect::<BTreeSet<_>>().len(),
+        out_of_scope,
+    }
 }
 
 struct Cx<'a> {

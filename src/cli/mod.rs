@@ -5,6 +5,7 @@ mod assets_cmd;
 mod connect;
 mod drift;
 mod files;
+mod hints;
 mod manifest;
 mod progress;
 mod sandbox_cmd;

@@ -13,6 +13,7 @@ pub(crate) async fn run(args: SandboxArgs) -> Result<u8, Usage> {
     for (name, rate) in [
         ("--error-rate", args.error_rate),
         ("--drop-rate", args.drop_rate),
+        ("--lost-answer-rate", args.lost_answer_rate),
     ] {
         if !(0.0..=1.0).contains(&rate) {
             return Err(Usage(format!(
@@ -29,6 +30,7 @@ pub(crate) async fn run(args: SandboxArgs) -> Result<u8, Usage> {
         api_faults: Faults {
             error_rate: args.error_rate,
             drop_rate: args.drop_rate,
+            lost_answer_rate: args.lost_answer_rate,
             latency: Duration::from_millis(args.latency_ms),
             ..Faults::default()
         },

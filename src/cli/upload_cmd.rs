@@ -15,7 +15,7 @@ use super::args::UploadArgs;
 use super::connect::{self, check_id};
 use super::manifest::{self, Manifest, Record};
 use super::progress::Bars;
-use super::{EXIT_FAILED, EXIT_OK, Usage, files};
+use super::{EXIT_FAILED, EXIT_OK, Usage, files, hints};
 
 /// What became of one file.
 enum Outcome {
@@ -274,7 +274,7 @@ async fn upload_one(job: &Job, file: &Path) -> Outcome {
     }
     let digest = match webflow_assets::hash_file(file).await {
         Ok(d) => d,
-        Err(e) => return Outcome::Failed(e.to_string()),
+        Err(e) => return Outcome::Failed(hints::message(&e)),
     };
     let key = manifest::key(file);
     if job
@@ -310,7 +310,8 @@ async fn upload_one(job: &Job, file: &Path) -> Outcome {
         let (bars, shown) = (job.bars.clone(), file.display().to_string());
         options = options.on_retry(move |event| {
             bars.eprintln(&format!(
-                "{shown}: retrying in {:.1} s (attempt {} of {}): {}",
+                "{shown}: retrying {} in {:.1} s (attempt {} of {}): {}",
+                event.what,
                 event.delay.as_secs_f64(),
                 event.next_attempt,
                 event.max_attempts,
@@ -325,7 +326,7 @@ async fn upload_one(job: &Job, file: &Path) -> Outcome {
     bar.finish_and_clear();
     let asset = match result {
         Ok(a) => a,
-        Err(e) => return Outcome::Failed(e.to_string()),
+        Err(e) => return Outcome::Failed(hints::message(&e)),
     };
     if job.verify
         && let Err(e) = job.client.verify_hosted(&asset).await
@@ -401,7 +402,7 @@ async fn upload_from_url(job: &Job, url: &str) -> Outcome {
     let options = asset_options(UploadOptions::new().limits(job.limits), &job.asset);
     match job.client.upload_url(&job.site, url, options).await {
         Ok(asset) => Outcome::Uploaded(Box::new(asset)),
-        Err(e) => Outcome::Failed(e.to_string()),
+        Err(e) => Outcome::Failed(hints::message(&e)),
     }
 }
 

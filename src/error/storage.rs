@@ -189,7 +189,8 @@ impl StorageError {
         }
     }
 
-    /// Whether sending the same form again may succeed: 500, 503 and SlowDown.
+    /// Whether sending the same form again may succeed: SlowDown, S3's
+    /// transient codes, and the transient statuses (408, 429, 500, 502, 503, 504).
     pub fn is_retryable(&self) -> bool {
         match self {
             StorageError::Refused {
@@ -201,13 +202,13 @@ impl StorageError {
                 status,
                 body,
             } => {
-                status.is_server_error()
+                super::is_transient_status(*status)
                     || matches!(
                         body.code.as_str(),
                         "InternalError" | "ServiceUnavailable" | "RequestTimeout"
                     )
             }
-            StorageError::Unexpected { status, .. } => status.is_server_error(),
+            StorageError::Unexpected { status, .. } => super::is_transient_status(*status),
             _ => false,
         }
     }

@@ -15,6 +15,10 @@ pub struct Faults {
     pub error_rate: f64,
     /// Share of requests (0.0 to 1.0) whose connection is dropped unanswered.
     pub drop_rate: f64,
+    /// Share of requests (0.0 to 1.0) that are carried out, then answered
+    /// with a 500: the answer is lost, so a create whose client sees the
+    /// 500 did create (API only).
+    pub lost_answer_rate: f64,
     /// Delay added before every answer.
     pub latency: Duration,
     /// Drop the connection of the first this many requests (deterministic,
@@ -30,6 +34,8 @@ pub(crate) enum Fate {
     Serve,
     Fail,
     Drop,
+    /// Carried out, then answered with a 500.
+    Lose,
 }
 
 /// A seeded dice, so that a run with failures can be replayed.
@@ -62,7 +68,7 @@ impl Dice {
     }
 
     pub fn fate(&self, faults: &Faults) -> Fate {
-        if faults.error_rate <= 0.0 && faults.drop_rate <= 0.0 {
+        if faults.error_rate <= 0.0 && faults.drop_rate <= 0.0 && faults.lost_answer_rate <= 0.0 {
             return Fate::Serve;
         }
         let roll: f64 = self.0.lock().unwrap_or_else(|p| p.into_inner()).random();
@@ -70,6 +76,8 @@ impl Dice {
             Fate::Drop
         } else if roll < faults.drop_rate + faults.error_rate {
             Fate::Fail
+        } else if roll < faults.drop_rate + faults.error_rate + faults.lost_answer_rate {
+            Fate::Lose
         } else {
             Fate::Serve
         }

@@ -64,7 +64,8 @@ pub struct SandboxConfig {
     /// The rate-limit window: a minute, as Webflow's, by default; shorter in
     /// tests so that a 429's `Retry-After` is a second, not a minute.
     pub rate_limit_window: Duration,
-    /// Failures and latency of the API.
+    /// Failures and latency of the API calls (under `/v2`; the hosted files
+    /// served beside them stand for the CDN, and fail apart).
     pub api_faults: Faults,
     /// Failures and latency of S3.
     pub storage_faults: Faults,
@@ -109,6 +110,8 @@ pub struct Stats {
     pub injected_errors: AtomicU64,
     /// Injected dropped connections (API and S3).
     pub injected_drops: AtomicU64,
+    /// API calls carried out whose answer was replaced by a 500.
+    pub injected_lost: AtomicU64,
     /// Requests that reached S3.
     pub storage_requests: AtomicU64,
     /// Calls answered, per operation (besides `created`).
@@ -131,6 +134,7 @@ impl Stats {
             "refused": Self::get(&self.refused),
             "injected_errors": Self::get(&self.injected_errors),
             "injected_drops": Self::get(&self.injected_drops),
+            "injected_lost": Self::get(&self.injected_lost),
             "storage_requests": Self::get(&self.storage_requests),
             "listed": Self::get(&o.listed),
             "fetched": Self::get(&o.fetched),

@@ -89,6 +89,11 @@ impl Shared {
         req: Request<Incoming>,
     ) -> Result<Response<Body>, BoxError> {
         let (faults, counter) = match side {
+            // The API's faults are the API's: hosted files come from the CDN
+            // (and the counters are the sandbox's own), which fail apart.
+            Side::Api if !req.uri().path().starts_with("/v2/") => {
+                return Ok(super::api::route(&self, req).await);
+            }
             Side::Api => (self.config.api_faults, &self.api_count),
             Side::Storage => (self.config.storage_faults, &self.storage_count),
         };
@@ -98,8 +103,9 @@ impl Shared {
         let fate = counter
             .scripted(&faults)
             .unwrap_or_else(|| self.dice.fate(&faults));
+        let lose = fate == Fate::Lose && side == Side::Api;
         match fate {
-            Fate::Serve => {}
+            Fate::Serve | Fate::Lose => {}
             Fate::Drop => {
                 self.stats.injected_drops.fetch_add(1, Ordering::Relaxed);
                 // An error from the service makes hyper close the connection
@@ -121,6 +127,18 @@ impl Shared {
             }
         }
         match side {
+            Side::Api if lose => {
+                // Carried out, but the client hears only a 500.
+                let _ = super::api::route(&self, req).await;
+                self.stats.injected_lost.fetch_add(1, Ordering::Relaxed);
+                Ok(super::api::webflow_error(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal_error",
+                    "An Internal Error occurred",
+                    vec![],
+                    None,
+                ))
+            }
             Side::Api => Ok(super::api::route(&self, req).await),
             Side::Storage => {
                 self.stats.storage_requests.fetch_add(1, Ordering::Relaxed);

@@ -207,7 +207,8 @@ impl Client {
     }
 
     /// The S3 POST failed for good after the asset entry was created: delete
-    /// the entry (one DELETE, best effort) unless asked to keep it, so that
+    /// the entry (best effort, within [`RetryPolicy::cleanup_attempts`](crate::RetryPolicy::cleanup_attempts)
+    /// and [`RetryPolicy::cleanup_max_wait`](crate::RetryPolicy::cleanup_max_wait)) unless asked to keep it, so that
     /// no broken asset stays in the site's Assets panel.
     async fn abort(&self, asset_id: String, error: Error, options: &UploadOptions) -> Error {
         let cleanup = if options.keep_failed_entry {
@@ -215,7 +216,13 @@ impl Client {
                 asset_id: asset_id.clone(),
             }
         } else {
-            match self.delete_asset(&asset_id).await {
+            // Best effort, on a short budget of its own: the upload has
+            // failed already, and the caller is waiting to hear why.
+            let policy = self.shared.config.retry.for_cleanup();
+            match self
+                .delete_asset_within(&asset_id, &policy, options.on_retry.as_ref())
+                .await
+            {
                 Ok(()) => Cleanup::Deleted {
                     asset_id: asset_id.clone(),
                 },

@@ -8,9 +8,10 @@
 //! announced in the state before it is made (see `state`).
 
 mod plan;
+mod settle;
 mod state;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -113,6 +114,9 @@ pub(crate) async fn run(args: SyncArgs) -> Result<u8, Usage> {
         Ok(a) => a,
         Err(e) => return Ok(fail(&format!("cannot list the site's assets: {e}"))),
     };
+    // What was there before this run: an entry that was not, named as a
+    // file whose create's outcome is unknown, is that create's.
+    let known: BTreeSet<String> = assets.iter().map(|a| a.id.clone()).collect();
     let remote = Site::new(folders, assets, args.folder.clone());
 
     let mut plan = plan::plan(&local, &state.snapshot, &remote, alt.as_ref(), args.prune);
@@ -142,8 +146,10 @@ pub(crate) async fn run(args: SyncArgs) -> Result<u8, Usage> {
             eprintln!("nothing will be deleted");
         }
     }
-    let (failed, interrupted) =
-        execute(&client, &site, &dir, &local, plan, &state, &out, &args).await;
+    let (failed, interrupted) = execute(
+        &client, &site, &dir, &local, plan, &state, &known, &out, &args,
+    )
+    .await;
     if let Err(e) = state.compact() {
         eprintln!("warning: {e}");
     }
@@ -212,6 +218,7 @@ async fn execute(
     local: &Local,
     plan: plan::Plan,
     state: &State,
+    known: &BTreeSet<String>,
     out: &Output,
     args: &SyncArgs,
 ) -> (usize, bool) {
@@ -239,10 +246,7 @@ async fn execute(
             );
             continue;
         };
-        match client
-            .create_asset_folder(site, name, parent.as_deref())
-            .await
-        {
+        match settle::create_folder(client, site, name, parent.as_deref()).await {
             Ok(folder) => {
                 folder_ids.insert(rel.clone(), Some(folder.id.clone()));
                 out.action(&action, "done", None);
@@ -289,8 +293,10 @@ async fn execute(
                 if cancelled.load(Ordering::SeqCst) {
                     return (action, None);
                 }
-                let result =
-                    carry_out(client, site, dir, local, &action, state, folder_ids, &bars).await;
+                let result = carry_out(
+                    client, site, dir, local, &action, state, known, folder_ids, &bars,
+                )
+                .await;
                 (action, Some(result))
             }
         })
@@ -366,6 +372,7 @@ async fn carry_out(
     local: &Local,
     action: &Action,
     state: &State,
+    known: &BTreeSet<String>,
     folder_ids: &BTreeMap<String, Option<String>>,
     bars: &Bars,
 ) -> Result<(), String> {
@@ -403,16 +410,23 @@ async fn carry_out(
             }
             let progress_bar = bar.clone();
             options = options.on_progress(move |sent, _| progress_bar.set_position(sent));
-            let result = client
-                .upload(site, UploadSource::path(dir.join(path)), options)
-                .await;
+            let result = upload_settling(
+                client,
+                site,
+                (&dir.join(path), file),
+                options,
+                folder.as_deref(),
+                alt.as_deref(),
+                known,
+            )
+            .await;
             bar.finish_and_clear();
             bars.file_done();
-            let uploaded = result.map_err(|e| e.to_string())?;
+            let id = result.map_err(|e| e.to_string())?;
             state.record(Event::Uploaded {
                 path: path.clone(),
                 md5: file.md5.clone(),
-                id: uploaded.id,
+                id,
                 folder,
                 alt: alt.clone(),
             })
@@ -448,5 +462,45 @@ async fn carry_out(
             })
         }
         Action::CreateFolder { .. } | Action::Delete { .. } => Ok(()),
+    }
+}
+
+/// Uploads a file; a create whose outcome is unknown is settled (see
+/// [`settle`]) and sent again only if it left nothing of the file, within
+/// the client's retry budget. Returns the asset id.
+async fn upload_settling(
+    client: &Client,
+    site: &str,
+    (path, file): (&Path, &plan::LocalFile),
+    options: UploadOptions,
+    folder: Option<&str>,
+    alt: Option<&str>,
+    known: &BTreeSet<String>,
+) -> Result<String, webflow_assets::Error> {
+    let budget = client.retry_policy().attempts();
+    let mut attempt = 1;
+    loop {
+        match client
+            .upload(site, UploadSource::path(path), options.clone())
+            .await
+        {
+            Ok(uploaded) => return Ok(uploaded.id),
+            Err(e) if e.outcome_unknown() && attempt < budget => {
+                tracing::warn!(file = %path.display(), error = %e.brief(), "a create may have been carried out; looking for it");
+            }
+            Err(e) => return Err(e),
+        }
+        settle::pause(attempt).await;
+        let size = (file.md5.as_str(), file.size);
+        match settle::look_for_entry(client, site, folder, &file.name, size, known).await? {
+            settle::Found::Stored(id) => {
+                if let Some(text) = alt {
+                    let update = webflow_assets::AssetUpdate::new().alt_text(text);
+                    client.update_asset(&id, &update).await?;
+                }
+                return Ok(id);
+            }
+            settle::Found::Absent => attempt += 1,
+        }
     }
 }
