@@ -172,8 +172,9 @@ impl Client {
         Fut: Future<Output = Result<ResponseValue<T>, GenError<WebflowErrorBody>>>,
     {
         let (target, settle) = (&target, &settle);
-        policy
-            .run(op.name, op.idempotent, notify, |attempt| {
+        // Boxed, as the call inside: the caller's future stays small, so
+        // moving it (into a `FuturesUnordered`, a spawned task) costs little.
+        Box::pin(policy.run(op.name, op.idempotent, notify, |attempt| {
                 let span = tracing::info_span!(
                     "webflow.request",
                     method = op.method,
@@ -181,7 +182,10 @@ impl Client {
                     attempt,
                     status = tracing::field::Empty,
                 );
-                let sent = send(&self.shared.api);
+                // Boxed: the generated call's future is large, and every
+                // layer around it (gate, capture, span, retry) would move it
+                // again; a box moves as a pointer.
+                let sent = Box::pin(send(&self.shared.api));
                 async move {
                     let admission = self.shared.gate.admit().await;
                     let (result, meta) = hooks::capture(sent).await;
@@ -207,7 +211,7 @@ impl Client {
                     result
                 }
                 .instrument(span)
-            })
+            }))
             .await
     }
 

@@ -5,9 +5,72 @@
 use std::io::Read;
 use std::path::Path;
 
-use md5::{Digest, Md5};
-
 use crate::error::Error;
+
+/// The MD5 itself. With the `rustls-aws-lc` feature (the default) aws-lc is
+/// built anyway, for TLS, and its MD5 is OpenSSL's x86-64 and AArch64
+/// assembly: as fast as `openssl md5` (see BENCHMARKS.md, section 1).
+/// aws-lc-rs exposes no MD5, so the three C functions are called directly.
+/// Without that feature, md-5's portable Rust.
+#[cfg(feature = "rustls-aws-lc")]
+mod md5_impl {
+    use std::mem::MaybeUninit;
+
+    use aws_lc_sys::{MD5_CTX, MD5_Final, MD5_Init, MD5_Update};
+
+    pub(crate) struct Md5(MD5_CTX);
+
+    impl Default for Md5 {
+        fn default() -> Self {
+            let mut ctx = MaybeUninit::<MD5_CTX>::uninit();
+            // SAFETY: MD5_Init initialises every field of the context (and
+            // cannot fail: it always returns 1).
+            unsafe {
+                MD5_Init(ctx.as_mut_ptr());
+                Self(ctx.assume_init())
+            }
+        }
+    }
+
+    impl Md5 {
+        pub(crate) fn update(&mut self, bytes: &[u8]) {
+            // SAFETY: the context was initialised by MD5_Init; `bytes` is
+            // valid for reads of its length.
+            unsafe {
+                MD5_Update(&mut self.0, bytes.as_ptr().cast(), bytes.len());
+            }
+        }
+
+        pub(crate) fn finalize(mut self) -> [u8; 16] {
+            let mut out = [0u8; 16];
+            // SAFETY: `out` holds the 16 bytes MD5_Final writes.
+            unsafe {
+                MD5_Final(out.as_mut_ptr(), &mut self.0);
+            }
+            out
+        }
+    }
+}
+
+#[cfg(not(feature = "rustls-aws-lc"))]
+mod md5_impl {
+    use md5::Digest;
+
+    #[derive(Default)]
+    pub(crate) struct Md5(md5::Md5);
+
+    impl Md5 {
+        pub(crate) fn update(&mut self, bytes: &[u8]) {
+            self.0.update(bytes);
+        }
+
+        pub(crate) fn finalize(self) -> [u8; 16] {
+            self.0.finalize().into()
+        }
+    }
+}
+
+use md5_impl::Md5;
 
 /// Buffer size for hashing: large enough that system calls are noise next
 /// to the hashing itself, small enough to stay out of the memory budget.
@@ -171,7 +234,9 @@ pub fn hash_read_with_buffer(
 /// assert_eq!(webflow_assets::md5_hex(b""), "d41d8cd98f00b204e9800998ecf8427e");
 /// ```
 pub fn md5_hex(bytes: &[u8]) -> String {
-    hex::encode(Md5::digest(bytes))
+    let mut md5 = Md5::default();
+    md5.update(bytes);
+    hex::encode(md5.finalize())
 }
 
 #[cfg(test)]

@@ -22,8 +22,14 @@ pub(crate) struct ResponseMeta {
 }
 
 tokio::task_local! {
-    static LAST_RESPONSE: RefCell<Option<ResponseMeta>>;
+    // Boxed: the task-local's value is swapped in and out at every poll of
+    // the call, so it is kept to a pointer.
+    static LAST_RESPONSE: RefCell<Option<Box<ResponseMeta>>>;
 }
+
+/// The header progenitor adds and Webflow does not want, parsed once.
+const API_VERSION: reqwest::header::HeaderName =
+    reqwest::header::HeaderName::from_static("api-version");
 
 /// Runs `fut` with a fresh response slot and returns what it recorded.
 pub(crate) async fn capture<F: Future>(fut: F) -> (F::Output, Option<ResponseMeta>) {
@@ -31,7 +37,7 @@ pub(crate) async fn capture<F: Future>(fut: F) -> (F::Output, Option<ResponseMet
         .scope(RefCell::new(None), async {
             let out = fut.await;
             let meta = LAST_RESPONSE.with(|slot| slot.borrow_mut().take());
-            (out, meta)
+            (out, meta.map(|m| *m))
         })
         .await
 }
@@ -45,7 +51,7 @@ impl ClientHooks<Auth> for Generated {
         let headers = request.headers_mut();
         // progenitor sends `api-version: <info.version>`; Webflow versions by
         // path (`/v2`) and its official SDKs send no such header.
-        headers.remove("api-version");
+        headers.remove(&API_VERSION);
         headers.insert(AUTHORIZATION, self.inner().authorization.clone());
         Ok(())
     }
@@ -56,13 +62,26 @@ impl ClientHooks<Auth> for Generated {
         _info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
         if let Ok(response) = result {
-            let meta = ResponseMeta {
-                status: response.status(),
-                headers: response.headers().clone(),
+            let status = response.status();
+            // A success needs only what the rate gate reads; copying every
+            // header of every answer was a measurable share of a call's cost
+            // (BENCHMARKS.md, section 3). An error keeps them all.
+            let headers = if status.is_success() {
+                let all = response.headers();
+                let mut kept = HeaderMap::new();
+                for name in &crate::rate_limit::RATE_HEADERS {
+                    if let Some(value) = all.get(name) {
+                        kept.insert(name.clone(), value.clone());
+                    }
+                }
+                kept
+            } else {
+                response.headers().clone()
             };
+            let meta = ResponseMeta { status, headers };
             // Outside `capture` (a user calling the generated client
             // directly) there is no slot, and nothing to record.
-            let _ = LAST_RESPONSE.try_with(|slot| *slot.borrow_mut() = Some(meta));
+            let _ = LAST_RESPONSE.try_with(|slot| *slot.borrow_mut() = Some(Box::new(meta)));
         }
         Ok(())
     }

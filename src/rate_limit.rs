@@ -13,9 +13,17 @@ use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 
 use reqwest::StatusCode;
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, HeaderName};
 use tokio::sync::Notify;
 use tokio::time::Instant;
+
+/// Every header the rate gate and the retry delay read.
+pub(crate) const RATE_HEADERS: [HeaderName; 4] = [
+    HeaderName::from_static("x-ratelimit-remaining"),
+    HeaderName::from_static("x-ratelimit-limit"),
+    HeaderName::from_static("x-ratelimit-reset"),
+    HeaderName::from_static("retry-after"),
+];
 
 /// Webflow's per-token rate-limit headers.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
