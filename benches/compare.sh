@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Runs every comparison of BENCHMARKS.md in one go and rewrites it:
-#   1. MD5 throughput against coreutils md5sum (256 MiB, page cache warm)
+#   1. MD5 throughput against coreutils md5sum and `openssl md5` (256 MiB, page cache warm)
 #   2. peak RSS of `upload --sandbox` for 10 MiB, 100 MiB and 1 GiB files
-#   3. Create Asset Metadata call rate: this crate, the official Node SDK,
-#      and oha as the loopback ceiling, at concurrency 1 to 16
+#   3. Create Asset Metadata call rate: this crate, the same calls as a bare
+#      reqwest loop, the official Node SDK, and oha as the loopback ceiling,
+#      at concurrency 1 to 16
 #   4. batch throughput: 500 files, 100 ms latency per request, concurrency 8
 #   5. clean release build of the library (default, ring, types-only) and its dependency count
 #   6. sync of 1,000 files in 20 directories under a 120-a-minute limit (benches/sync.sh)
+#   7. sync of 160 files under injected faults against a fault-free run (benches/sync_faults.sh)
 # It installs what it needs (hyperfine from Debian, oha from crates.io, the
 # Node SDK from npm). Everything runs on loopback. Not part of CI.
 set -euo pipefail
@@ -23,6 +25,10 @@ log() { echo "== $*" >&2; }
 if ! command -v hyperfine >/dev/null; then
   log "installing hyperfine"
   (apt-get update -qq && apt-get install -y -qq hyperfine) >/dev/null
+fi
+if ! command -v valgrind >/dev/null; then
+  log "installing valgrind"
+  (apt-get update -qq && apt-get install -y -qq valgrind) >/dev/null
 fi
 export PATH="$OUT/tools/bin:$PATH"
 if ! command -v oha >/dev/null; then
@@ -47,6 +53,7 @@ DATA=$OUT/data-256m.bin
 cat "$DATA" > /dev/null
 hyperfine --warmup 2 --runs 10 --export-json "$OUT/md5.json" \
   -n md5sum "md5sum $DATA" \
+  -n openssl "openssl md5 $DATA" \
   -n webflow-assets "$BIN hash $DATA" >/dev/null
 cargo bench --bench hash --ignore-rust-version 2>/dev/null > "$OUT/hash-buffers.txt"
 
@@ -97,12 +104,34 @@ for c in 1 2 4 8 16; do
   for run in $(seq "$RUNS"); do
     r=$("$CALLS" "$SB_URL" "$SB_TOKEN" "$SB_SITE" 2000 "$c" | python3 -c 'import json,sys; print(json.load(sys.stdin)["rate"])')
     printf 'crate\t%s\t%s\t%s\n' "$c" "$run" "$r" >> "$OUT/overhead.tsv"
+    r=$("$CALLS" "$SB_URL" "$SB_TOKEN" "$SB_SITE" 2000 "$c" bare | python3 -c 'import json,sys; print(json.load(sys.stdin)["rate"])')
+    printf 'bare\t%s\t%s\t%s\n' "$c" "$run" "$r" >> "$OUT/overhead.tsv"
     r=$(node benches/node/create_calls.mjs "$SB_URL" "$SB_TOKEN" "$SB_SITE" 2000 "$c" | python3 -c 'import json,sys; print(json.load(sys.stdin)["rate"])')
     printf 'node\t%s\t%s\t%s\n' "$c" "$run" "$r" >> "$OUT/overhead.tsv"
     r=$(oha -n 2000 -c "$c" --no-tui --output-format json -m POST \
           -H "Authorization: Bearer $SB_TOKEN" -H 'Content-Type: application/json' -d "$BODY" \
           "$SB_URL/sites/$SB_SITE/assets" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["summary"]["requestsPerSec"])')
     printf 'oha\t%s\t%s\t%s\n' "$c" "$run" "$r" >> "$OUT/overhead.tsv"
+  done
+done
+# The crate against the bare reqwest loop, in turns, for the overhead ratio:
+# the median of the ratios of each pair holds when the machine's speed drifts.
+: > "$OUT/overhead-pairs.tsv"
+for c in 1 16; do
+  for run in $(seq 9); do
+    a=$("$CALLS" "$SB_URL" "$SB_TOKEN" "$SB_SITE" 5000 "$c" | python3 -c 'import json,sys; print(json.load(sys.stdin)["rate"])')
+    b=$("$CALLS" "$SB_URL" "$SB_TOKEN" "$SB_SITE" 5000 "$c" bare | python3 -c 'import json,sys; print(json.load(sys.stdin)["rate"])')
+    printf '%s\t%s\t%s\t%s\n' "$c" "$run" "$a" "$b" >> "$OUT/overhead-pairs.tsv"
+  done
+done
+# Instructions per call of the client process alone (callgrind counts repeat
+# run to run on a noisy machine): 3,000 calls minus 1,000, over 2,000.
+: > "$OUT/instructions.tsv"
+for mode in crate bare; do
+  for n in 1000 3000; do
+    ir=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$CALLS" "$SB_URL" "$SB_TOKEN" "$SB_SITE" "$n" 16 "$mode" 2>&1 >/dev/null \
+      | awk '/Collected :/ {print $NF}')
+    printf '%s\t%s\t%s\n' "$mode" "$n" "$ir" >> "$OUT/instructions.tsv"
   done
 done
 stop_sandbox
@@ -154,6 +183,10 @@ rm -rf "$OUT/build-target"
 # --- 6. sync -------------------------------------------------------------------
 log "6. sync: 1,000 files in 20 directories, 120 calls a minute"
 bash benches/sync.sh >/dev/null
+
+# --- 7. sync under faults --------------------------------------------------------
+log "7. sync: 160 files under injected faults, against a fault-free run"
+bash benches/sync_faults.sh >/dev/null
 
 # --- report ------------------------------------------------------------------
 log "writing BENCHMARKS.md"
