@@ -19,6 +19,6 @@ fn data() -> Vec<u8> {
 fn hash_read(bencher: divan::Bencher, buffer: usize) {
     let data = data();
     bencher.counter(BytesCount::new(LEN)).bench(|| {
-        webflow_assets::hash::hash_read_with_buffer(std::io::Cursor::new(&data), buffer).unwrap()
+        webflow_assets::hash_read_with_buffer(std::io::Cursor::new(&data), buffer).unwrap()
     });
 }

@@ -11,7 +11,7 @@ use tracing::Instrument;
 
 use crate::auth::Auth;
 use crate::config::{ClientBuilder, Token};
-use crate::error::{ApiError, Error, snippet};
+use crate::error::{ApiError, Error, snippet, status_error};
 use crate::generated;
 use crate::hooks;
 use crate::rate_limit::{RateGate, retry_after};
@@ -238,9 +238,14 @@ impl Client {
                     .map(|m| (m.status, m.headers))
                     .unwrap_or((StatusCode::OK, Default::default()));
                 if status.is_success() {
+                    let path = decode_path::<T>(&bytes, &decode);
                     Error::Decode {
                         status,
-                        message: decode_message::<T>(&bytes, &decode),
+                        message: match &path {
+                            Some(p) => format!("{p}: {decode}"),
+                            None => decode.to_string(),
+                        },
+                        path,
                         snippet: snippet(&bytes, 200),
                         source: decode,
                     }
@@ -275,39 +280,23 @@ impl Client {
     }
 }
 
-/// serde_json's message with the JSON path of the offending field in front
-/// (`createdOn: input contains invalid characters …`), so that a user can
-/// tell which field Webflow sent in an unexpected form.
-pub(crate) fn decode_message<T: serde::de::DeserializeOwned>(
+/// The JSON path of the field serde_json could not decode
+/// (`createdOn`), so that a user can tell which field Webflow sent in an
+/// unexpected form; `None` for a syntax error or a cut body.
+pub(crate) fn decode_path<T: serde::de::DeserializeOwned>(
     body: &[u8],
     err: &serde_json::Error,
-) -> String {
-    // A syntax error or a cut body has no field to blame.
+) -> Option<String> {
     if !err.is_data() {
-        return err.to_string();
+        return None;
     }
     let mut de = serde_json::Deserializer::from_slice(body);
     match serde_path_to_error::deserialize::<_, T>(&mut de) {
-        Err(e) if e.path().iter().next().is_some() => format!("{}: {err}", e.path()),
-        _ => err.to_string(),
+        Err(e) if e.path().iter().next().is_some() => Some(e.path().to_string()),
+        _ => None,
     }
 }
 
-/// The variant for a Webflow error response, by status.
-pub(crate) fn status_error(error: ApiError) -> Error {
-    let error = Box::new(error);
-    match error.status.as_u16() {
-        400 => Error::BadRequest(error),
-        401 => Error::Unauthorized(error),
-        404 => Error::NotFound(error),
-        429 => Error::RateLimited {
-            retry_after: retry_after(&error.headers),
-            error,
-        },
-        500 => Error::ServerError(error),
-        _ => Error::UnexpectedStatus { error },
-    }
-}
 
 /// An operation of the Assets API, as [`Client::call`] sends it.
 #[derive(Clone, Copy, Debug)]

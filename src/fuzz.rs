@@ -23,7 +23,7 @@ pub fn create_response(data: &[u8]) {
             assert_eq!(upload, again);
         }
         Err(e) => {
-            let _ = crate::client::decode_message::<AssetUpload>(data, &e);
+            let _ = crate::client::decode_path::<AssetUpload>(data, &e);
         }
     }
 }
@@ -32,7 +32,7 @@ pub fn create_response(data: &[u8]) {
 pub fn error_body(data: &[u8]) {
     for status in [400u16, 401, 404, 429, 500, 502] {
         let status = StatusCode::from_u16(status).expect("a valid status");
-        let error = crate::client::status_error(ApiError::new(status, HeaderMap::new(), data));
+        let error = crate::error::status_error(ApiError::new(status, HeaderMap::new(), data));
         let _ = error.to_string();
         let _ = error.brief();
         let _ = error.retry_after();

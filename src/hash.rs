@@ -1,6 +1,6 @@
-//! Streamed MD5, the `fileHash` Webflow expects. The everyday functions are
-//! re-exported at the crate root; [`hash_read_with_buffer`] (a chosen buffer
-//! size) is here for tuning and benchmarks.
+//! Streamed MD5, the `fileHash` Webflow expects; its functions are exported
+//! at the crate root ([`hash_read_with_buffer`], a chosen buffer size, hidden:
+//! it is there for the benchmark).
 
 use std::io::Read;
 use std::path::Path;

@@ -1,5 +1,8 @@
 #![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
+// docs.rs (and `cargo +nightly doc` with `--cfg docsrs`) label each
+// feature-gated item with its feature.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 // Without the `client` feature (the types-only build) the README's examples
 // name items that are not built.
 #![cfg_attr(not(feature = "client"), doc(test(attr(ignore))))]
@@ -15,7 +18,11 @@ pub use upload_details::UploadDetails;
 /// Applies `#[cfg(feature = "client")]` to each item: the client's modules
 /// and re-exports, built unless only `types` is asked for.
 macro_rules! client {
-    ($($item:item)*) => { $( #[cfg(feature = "client")] $item )* };
+    ($($item:item)*) => { $(
+        #[cfg(feature = "client")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
+        $item
+    )* };
 }
 
 // The client.
@@ -25,7 +32,7 @@ client! {
     mod client;
     mod config;
     mod error;
-    pub mod hash;
+    mod hash;
     mod hooks;
     mod rate_limit;
     mod request;
@@ -47,6 +54,9 @@ client! {
     /// public constructor.
     pub type GeneratedClient = generated::Client;
     pub use hash::{FileDigest, hash_file, hash_file_blocking, hash_read, md5_hex};
+    // For the buffer-size benchmark (benches/hash.rs) only: no stability promise.
+    #[doc(hidden)]
+    pub use hash::{HASH_BUFFER, hash_read_with_buffer};
     pub use rate_limit::{MAX_RETRY_AFTER, RateLimit, retry_after};
     pub use retry::{OnRetry, RetryEvent, RetryPolicy};
     pub use source::{CHUNK_SIZE, Progress, UploadSource, hash_source};
@@ -54,10 +64,10 @@ client! {
         ACCEPTED_CONTENT_TYPES, Downloaded, Limits, PostOptions, Preflight, StoredObject, UploadOptions,
         UploadedAsset, guess_content_type, preflight,
     };
-    pub use validate::MAX_FILE_NAME_CHARS;
 }
 
 #[cfg(feature = "sandbox")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sandbox")))]
 pub mod sandbox;
 
 #[cfg(all(fuzzing, feature = "client"))]

@@ -4,7 +4,6 @@
 //! another attempt, honours the server's `Retry-After`, and keeps the total
 //! wait within a budget.
 
-use std::cell::Cell;
 use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
@@ -213,10 +212,10 @@ impl RetryPolicy {
         if self.jitter {
             backoff = backoff.with_jitter();
         }
-        let attempt = Cell::new(0u32);
-        let waited = Cell::new(Duration::ZERO);
-        let connect_waited = Cell::new(Duration::ZERO);
-        let connect_failures = Cell::new(0u32);
+        let attempt = Tally::new(0u32);
+        let waited = Tally::new(Duration::ZERO);
+        let connect_waited = Tally::new(Duration::ZERO);
+        let connect_failures = Tally::new(0u32);
         let op = || {
             attempt.set(attempt.get() + 1);
             op(attempt.get())
@@ -337,5 +336,23 @@ impl OnRetry {
 impl fmt::Debug for OnRetry {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("OnRetry(..)")
+    }
+}
+
+/// A `Cell` that is `Sync`, so that the future of every call stays `Send`
+/// (spawnable) although the retry loop's closures share these counts.
+struct Tally<T: Copy>(std::sync::Mutex<T>);
+
+impl<T: Copy> Tally<T> {
+    fn new(value: T) -> Self {
+        Self(std::sync::Mutex::new(value))
+    }
+
+    fn get(&self) -> T {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn set(&self, value: T) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = value;
     }
 }

@@ -40,7 +40,7 @@ pub fn file_name(name: &str) -> Result<(), Error> {
             format!(
                 "the file name {name:?} has {chars} characters; Webflow accepts at most {MAX_FILE_NAME_CHARS}"
             ),
-            "rename the file, or give the asset a shorter name (UploadOptions::file_name, or --name in the CLI)",
+            "rename the file, or give the asset a shorter name (UploadOptions::file_name)",
         ));
     }
     if name.contains(['/', '\\']) || name.chars().any(char::is_control) {
@@ -84,7 +84,7 @@ pub(crate) fn md5_hex(hash: &str) -> Result<(), Error> {
 pub(crate) fn spec_mismatch(field: &str, e: crate::types::error::ConversionError) -> Error {
     Error::invalid(
         format!("the {field} does not match the spec: {e}"),
-        "see openapi/webflow-assets.yaml for the accepted form",
+        "see the field's pattern and length limits in the documentation of `webflow_assets::types`",
     )
 }
 

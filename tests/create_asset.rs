@@ -127,7 +127,7 @@ async fn missing_upload_url_or_details_fails_naming_the_field() {
         assert!(matches!(err, Error::Decode { .. }), "{err:?}");
         let source = std::error::Error::source(&err).expect("the JSON error is kept");
         assert!(source.is::<serde_json::Error>(), "{source:?}");
-        let shown = err.to_string();
+        let shown = chain(&err);
         assert!(
             shown.contains(&format!("missing field `{field}`")),
             "{shown}"
@@ -138,7 +138,7 @@ async fn missing_upload_url_or_details_fails_naming_the_field() {
     body.as_object_mut().unwrap().remove("uploadUrl");
     let server = server_answering(ResponseTemplate::new(200).set_body_json(&body)).await;
     let err = create(&server).await.unwrap_err();
-    insta::assert_snapshot!("missing_upload_url", err.to_string());
+    insta::assert_snapshot!("missing_upload_url", chain(&err));
 }
 
 #[tokio::test]
@@ -259,7 +259,7 @@ async fn malformed_success_bodies_are_decode_errors() {
             1,
             "{name}: decode errors are not retried"
         );
-        shown.push(format!("{name}: {err}"));
+        shown.push(format!("{name}: {}", chain(&err)));
     }
     insta::assert_snapshot!("malformed_bodies", shown.join("\n"));
 }

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use webflow_assets::sandbox::{Sandbox, SandboxConfig, Stats};
+use webflow_assets::sandbox::{Sandbox, SandboxConfig};
 use webflow_assets::{Error, UploadOptions, UploadSource};
 
 const HASH: &str = "3c7d87c9575702bc3b1e991f4d3c638e";
@@ -149,7 +149,7 @@ async fn each_validation_error() {
         resp.json::<Value>().await.unwrap()["code"],
         "resource_not_found"
     );
-    assert_eq!(Stats::get(&sandbox.stats().created), 0);
+    assert_eq!(sandbox.stats().created, 0);
 }
 
 #[tokio::test]

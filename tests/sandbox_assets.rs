@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use futures::TryStreamExt;
-use webflow_assets::sandbox::{Sandbox, SandboxConfig, Stats};
+use webflow_assets::sandbox::{Sandbox, SandboxConfig};
 use webflow_assets::{AssetUpdate, Error, ListOptions, UploadOptions, UploadSource};
 
 fn png(tag: &str) -> UploadSource {
@@ -163,15 +163,11 @@ async fn asset_lifecycle_and_folder_tree() {
     assert!(matches!(err, Error::NotFound(_)), "{err:?}");
 
     let ops = &sandbox.stats().operations;
-    assert_eq!(Stats::get(&sandbox.stats().created), 4);
-    assert_eq!(Stats::get(&ops.folders_created), 3);
-    assert_eq!(
-        Stats::get(&ops.updated),
-        2,
-        "the upload's alt text and the update"
-    );
-    assert_eq!(Stats::get(&ops.deleted), 1);
-    assert_eq!(Stats::get(&ops.fetched), 1);
+    assert_eq!(sandbox.stats().created, 4);
+    assert_eq!(ops.folders_created, 3);
+    assert_eq!(ops.updated, 2, "the upload's alt text and the update");
+    assert_eq!(ops.deleted, 1);
+    assert_eq!(ops.fetched, 1);
     sandbox.shutdown().await;
 }
 
@@ -198,14 +194,14 @@ async fn paging_offsets_limits_and_totals() {
     let p = page.pagination.unwrap();
     assert_eq!((p.offset, p.limit, p.total), (Some(5), Some(3), Some(7)));
     // The stream in pages of 3: 3 calls for 7 assets.
-    let before = Stats::get(&sandbox.stats().operations.listed);
+    let before = sandbox.stats().operations.listed;
     let all: Vec<_> = client
         .list_assets(site, ListOptions::new().limit(3))
         .try_collect()
         .await
         .unwrap();
     assert_eq!(all.len(), 7);
-    assert_eq!(Stats::get(&sandbox.stats().operations.listed) - before, 3);
+    assert_eq!(sandbox.stats().operations.listed - before, 3);
     // Bad paging is Webflow's 400, sent raw past the client's checks.
     let resp = reqwest::Client::new()
         .get(format!(
@@ -250,7 +246,7 @@ async fn the_rate_limit_counts_every_call() {
         .await
         .unwrap_err();
     assert!(matches!(err, Error::RateLimited { .. }), "{err:?}");
-    assert_eq!(Stats::get(&sandbox.stats().rate_limited), 1);
+    assert_eq!(sandbox.stats().rate_limited, 1);
     // The sandbox's own counters: no token, not limited, not counted.
     let url = sandbox.base_url().replace("/v2", "/_sandbox/stats");
     let stats: serde_json::Value = reqwest::get(&url).await.unwrap().json().await.unwrap();

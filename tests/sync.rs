@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use common::cli::{cli, output, text};
 use futures::TryStreamExt;
 use serde_json::Value;
-use webflow_assets::sandbox::{Faults, Sandbox, SandboxConfig, Stats};
+use webflow_assets::sandbox::{Faults, Sandbox, SandboxConfig};
 use webflow_assets::{ListOptions, UploadOptions, UploadSource};
 
 fn command(sandbox: &Sandbox, dir: &Path, args: &[&str]) -> std::process::Command {
@@ -43,12 +43,7 @@ fn actions(out: &Output) -> Vec<Value> {
 fn changes(sandbox: &Sandbox) -> [u64; 4] {
     let s = sandbox.stats();
     let o = &s.operations;
-    [
-        Stats::get(&s.created),
-        Stats::get(&o.updated),
-        Stats::get(&o.deleted),
-        Stats::get(&o.folders_created),
-    ]
+    [s.created, o.updated, o.deleted, o.folders_created]
 }
 
 /// `root/tree`: nested directories of small files.
@@ -153,10 +148,10 @@ async fn mirrors_the_tree_then_changes_only_what_changed() {
     );
 
     // Unchanged: only the listings.
-    let listed = Stats::get(&sandbox.stats().operations.listed);
+    let listed = sandbox.stats().operations.listed;
     assert!(actions(&sync(&sandbox, d, &[]).await).is_empty());
     assert_eq!(changes(&sandbox), [6, 0, 0, 4], "no changing call");
-    assert_eq!(Stats::get(&sandbox.stats().operations.listed), listed + 1);
+    assert_eq!(sandbox.stats().operations.listed, listed + 1);
 
     // One file deleted, with --prune: exactly one DELETE; an asset the
     // sync does not own stays.
@@ -267,7 +262,7 @@ async fn a_sync_killed_midway_then_run_again_puts_every_file_there_once() {
     }
     child.kill().unwrap();
     child.wait().unwrap();
-    let created_before = Stats::get(&sandbox.stats().created);
+    let created_before = sandbox.stats().created;
     assert!(
         created_before < 24,
         "killed in the middle ({created_before} created)"
@@ -381,7 +376,7 @@ async fn converges_in_one_run_when_calls_fail_or_drop() {
     common::cli::succeeded(&out);
     let stats = sandbox.stats();
     assert!(
-        Stats::get(&stats.injected_errors) > 10 && Stats::get(&stats.injected_drops) > 2,
+        stats.injected_errors > 10 && stats.injected_drops > 2,
         "faults were injected: {}",
         stats.to_json()
     );
@@ -406,7 +401,7 @@ async fn creates_whose_answer_was_lost_are_settled_not_repeated() {
     let out = output(command(&sandbox, dir.path(), &["sync", "tree", "--json"])).await;
     common::cli::succeeded(&out);
     let stats = sandbox.stats();
-    assert!(Stats::get(&stats.injected_lost) > 5, "{}", stats.to_json());
+    assert!(stats.injected_lost > 5, "{}", stats.to_json());
     let client = sandbox.client_builder().retry(patient()).build().unwrap();
     assert_eq!(site_tree_with(&sandbox, &client).await, files);
     let mut names = folder_names(&client, sandbox.site_id()).await;
@@ -415,11 +410,8 @@ async fn creates_whose_answer_was_lost_are_settled_not_repeated() {
     // Every entry made for a lost answer went again: the creates exceed
     // the files by the deletes.
     let o = &stats.operations;
-    assert_eq!(
-        Stats::get(&stats.created) - Stats::get(&o.deleted),
-        files.len() as u64
-    );
-    assert!(Stats::get(&o.deleted) > 0, "{}", stats.to_json());
+    assert_eq!(stats.created - o.deleted, files.len() as u64);
+    assert!(o.deleted > 0, "{}", stats.to_json());
 }
 
 /// Retries enough to read the site through the sandbox's faults.

@@ -91,7 +91,7 @@ async fn unknown_ca_is_refused() {
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Transport { .. }), "{err:?}");
-    let shown = err.to_string().to_ascii_lowercase();
+    let shown = common::chain(&err).to_ascii_lowercase();
     assert!(shown.contains("certificate"), "{shown}");
 }
 

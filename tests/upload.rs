@@ -297,7 +297,7 @@ async fn s3_xml_errors_become_typed_errors() {
         assert_eq!(err.status().unwrap().as_u16(), status);
         let s3_requests = s3_request_count(&server).await;
         assert_eq!(s3_requests, 1, "4xx from S3 are not retried");
-        shown.push(err.to_string());
+        shown.push(chain(&err));
     }
     insta::assert_snapshot!("s3_errors", shown.join("\n"));
 }
@@ -595,7 +595,7 @@ async fn unresolvable_upload_host_uses_the_connect_budget() {
         "{events:?}"
     );
     assert!(
-        err.to_string().contains("the host name does not resolve"),
+        chain(&err).contains("the host name does not resolve"),
         "{err}"
     );
 }

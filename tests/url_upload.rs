@@ -5,7 +5,7 @@
 mod common;
 
 use common::cli::{cli, output, text};
-use webflow_assets::sandbox::{Sandbox, SandboxConfig, Stats};
+use webflow_assets::sandbox::{Sandbox, SandboxConfig};
 use webflow_assets::{Error, UploadOptions};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -67,7 +67,7 @@ async fn upload_from_a_url() {
     client.verify_hosted(&asset).await.unwrap();
 
     // A 404 and an oversize body: refused before any Webflow call.
-    let created = Stats::get(&sandbox.stats().created);
+    let created = sandbox.stats().created;
     let err = client
         .upload_url(
             site,
@@ -92,11 +92,7 @@ async fn upload_from_a_url() {
         matches!(&err, Error::InvalidInput { problem, .. } if problem.contains("is over 4194304 bytes")),
         "{err:?}"
     );
-    assert_eq!(
-        Stats::get(&sandbox.stats().created),
-        created,
-        "no Webflow call"
-    );
+    assert_eq!(sandbox.stats().created, created, "no Webflow call");
     let err = client
         .upload_url(site, "ftp://example.com/a.png", UploadOptions::new())
         .await

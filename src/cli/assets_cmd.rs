@@ -6,13 +6,13 @@ use std::cmp::Ordering as CmpOrdering;
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
+use clap::{Args, Subcommand};
 use futures::TryStreamExt;
 use serde_json::{Value, json};
 use webflow_assets::types::{Asset, AssetFolder};
 use webflow_assets::{AssetUpdate, Client, ListOptions};
 
-use super::args::{ApiArgs, AssetsArgs, AssetsCommand, FoldersArgs, FoldersCommand, ListArgs};
-use super::connect::{self, check_id};
+use super::connect::{self, ApiArgs, check_id};
 use super::{EXIT_FAILED, EXIT_OK, Usage};
 
 const DEFAULT_FIELDS: [&str; 6] = ["id", "name", "size", "type", "folder", "alt"];
@@ -26,7 +26,7 @@ fn client(api: &ApiArgs) -> Result<Client, Usage> {
 
 /// An error of the API: one line on stderr, exit code 1.
 fn failed(e: &webflow_assets::Error) -> u8 {
-    eprintln!("error: {e}");
+    eprintln!("error: {}", super::hints::message(&e));
     EXIT_FAILED
 }
 
@@ -111,14 +111,7 @@ pub(crate) async fn assets(args: AssetsArgs) -> Result<u8, Usage> {
                     Ok(()) if api.json => println!("{}", json!({"id": id, "status": "deleted"})),
                     Ok(()) => println!("deleted {id}"),
                     Err(e) => {
-                        if api.json {
-                            println!(
-                                "{}",
-                                json!({"id": id, "status": "failed", "error": e.to_string()})
-                            );
-                        } else {
-                            eprintln!("error: {id}: {e}");
-                        }
+                        super::report::failure(api.json, ("id", id), &e);
                         code = EXIT_FAILED;
                     }
                 }
@@ -341,4 +334,100 @@ pub(crate) async fn folders(args: FoldersArgs) -> Result<u8, Usage> {
             })
         }
     }
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct AssetsArgs {
+    #[command(subcommand)]
+    pub command: AssetsCommand,
+    #[command(flatten)]
+    pub api: ApiArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum AssetsCommand {
+    /// List the site's assets (a table on a terminal; --json for scripts).
+    List(ListArgs),
+    /// Show one asset.
+    Get {
+        /// The asset id.
+        id: String,
+    },
+    /// Change an asset's alt text or display name.
+    Update {
+        /// The asset id.
+        id: String,
+        /// New alt text ("" clears it).
+        #[arg(long)]
+        alt_text: Option<String>,
+        /// New display name.
+        #[arg(long)]
+        display_name: Option<String>,
+        /// Print the request instead of sending it.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Delete assets (asks first on a terminal unless --yes).
+    Delete {
+        /// The asset ids.
+        #[arg(required = true)]
+        ids: Vec<String>,
+        /// Delete without asking (required when not on a terminal).
+        #[arg(long, short)]
+        yes: bool,
+    },
+}
+
+/// Which columns `assets list` shows, and in which order.
+#[derive(Debug, Args)]
+pub(crate) struct ListArgs {
+    /// Only the assets of this folder and the folders below it.
+    #[arg(long)]
+    pub folder: Option<String>,
+    /// Columns to show, comma-separated: id, name, size, type, folder, alt,
+    /// created, updated, url [default: id,name,size,type,folder,alt].
+    #[arg(long, value_delimiter = ',')]
+    pub fields: Vec<String>,
+    /// Sort by name, size, type, created or updated (default: as listed).
+    #[arg(long, value_parser = ["name", "size", "type", "created", "updated"])]
+    pub sort_by: Option<String>,
+    /// Sort order.
+    #[arg(long, default_value = "asc", value_parser = ["asc", "desc"])]
+    pub order: String,
+    /// Show at most this many assets (default: all, fetched 100 a page).
+    #[arg(long)]
+    pub limit: Option<u64>,
+    /// Skip this many assets first.
+    #[arg(long, default_value_t = 0)]
+    pub offset: u64,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct FoldersArgs {
+    #[command(subcommand)]
+    pub command: FoldersCommand,
+    #[command(flatten)]
+    pub api: ApiArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum FoldersCommand {
+    /// List the site's asset folders.
+    List,
+    /// Create an asset folder.
+    Create {
+        /// Its name.
+        name: String,
+        /// The folder to create it in (default: the root).
+        #[arg(long)]
+        parent: Option<String>,
+        /// Print the request instead of sending it.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Show one asset folder.
+    Get {
+        /// The folder id.
+        id: String,
+    },
 }

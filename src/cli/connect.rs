@@ -3,10 +3,10 @@
 
 use std::time::Duration;
 
+use clap::Args;
 use webflow_assets::{Client, RetryPolicy};
 
 use super::Usage;
-use super::args::ApiArgs;
 
 /// The retry policy of every command: rate limits are waited out (a 429's
 /// `Retry-After` is often a minute), an unreachable host is not.
@@ -35,7 +35,9 @@ pub(crate) fn client(api: &ApiArgs, policy: RetryPolicy) -> Result<Client, Usage
     if let Some(url) = &api.base_url {
         builder = builder.base_url(url);
     }
-    builder.build().map_err(|e| Usage(e.to_string()))
+    builder
+        .build()
+        .map_err(|e| Usage(super::hints::message(&e)))
 }
 
 /// The site id, checked.
@@ -50,4 +52,25 @@ pub(crate) fn site(api: &ApiArgs) -> Result<String, Usage> {
 /// An id given on the command line, checked before any call.
 pub(crate) fn check_id(what: &str, id: &str) -> Result<(), Usage> {
     webflow_assets::validate::object_id(what, id).map_err(|e| Usage(e.to_string()))
+}
+
+/// Where and as whom: the same flags as `upload` (without its sandbox).
+#[derive(Debug, Args, Clone)]
+pub(crate) struct ApiArgs {
+    /// API token [env: WEBFLOW_TOKEN]. Never printed.
+    #[arg(long, global = true)]
+    pub token: Option<String>,
+
+    /// The site id (24 hexadecimal characters).
+    #[arg(long, env = "WEBFLOW_SITE_ID", global = true)]
+    pub site: Option<String>,
+
+    /// API root (default https://api.webflow.com/v2), e.g. a running
+    /// `webflow-assets sandbox`'s.
+    #[arg(long, env = "WEBFLOW_BASE_URL", global = true)]
+    pub base_url: Option<String>,
+
+    /// Print JSON (one object per line) instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
 }

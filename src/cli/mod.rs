@@ -6,11 +6,13 @@ mod connect;
 mod drift;
 mod files;
 mod hints;
+mod interrupt;
 mod manifest;
 mod progress;
+mod report;
 mod sandbox_cmd;
 mod sync;
-mod upload_cmd;
+mod upload;
 
 use std::process::ExitCode;
 
@@ -59,7 +61,7 @@ pub fn main() -> ExitCode {
     };
     let code = runtime.block_on(async move {
         match cli.command {
-            Command::Upload(args) => upload_cmd::run(args).await,
+            Command::Upload(args) => upload::run(args).await,
             Command::Hash(_) => unreachable!("handled before the runtime starts"),
             Command::Schema => {
                 let schema = webflow_assets::schema::all_schemas();
@@ -105,7 +107,7 @@ fn hash(files: &[std::path::PathBuf]) -> u8 {
         match webflow_assets::hash_file_blocking(file) {
             Ok(d) => println!("{}  {}", d.md5, file.display()),
             Err(e) => {
-                eprintln!("error: {}: {e}", file.display());
+                eprintln!("error: {}: {}", file.display(), hints::message(&e));
                 code = EXIT_FAILED;
             }
         }

@@ -1,12 +1,13 @@
 //! `webflow-assets sandbox`: a local Webflow + S3 until Ctrl-C.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
+use clap::Args;
 use webflow_assets::Limits;
 use webflow_assets::sandbox::{Faults, Sandbox, SandboxConfig};
 
-use super::args::SandboxArgs;
 use super::{EXIT_OK, Usage};
 
 pub(crate) async fn run(args: SandboxArgs) -> Result<u8, Usage> {
@@ -48,7 +49,7 @@ pub(crate) async fn run(args: SandboxArgs) -> Result<u8, Usage> {
     };
     let sandbox = Sandbox::start(config)
         .await
-        .map_err(|e| Usage(e.to_string()))?;
+        .map_err(|e| Usage(super::hints::message(&e)))?;
     println!("Webflow sandbox running (Ctrl-C to stop)");
     println!("  base URL: {}", sandbox.base_url());
     println!("  token:    {}", sandbox.token());
@@ -68,4 +69,46 @@ pub(crate) async fn run(args: SandboxArgs) -> Result<u8, Usage> {
     sandbox.shutdown().await;
     eprintln!("sandbox stopped");
     Ok(EXIT_OK)
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SandboxArgs {
+    /// Port of the API (0: the OS picks).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Port of S3 (0: the OS picks).
+    #[arg(long, default_value_t = 0)]
+    pub storage_port: u16,
+    /// Storage directory (default: a temporary one, removed on exit).
+    #[arg(long)]
+    pub dir: Option<PathBuf>,
+    /// Token to accept.
+    #[arg(long, default_value = webflow_assets::sandbox::SANDBOX_TOKEN)]
+    pub token: String,
+    /// API calls (every operation counts, as Webflow's limit does) allowed
+    /// per minute before 429.
+    #[arg(long)]
+    pub rate_limit: Option<u32>,
+    /// Latency added to every API request, in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    pub latency_ms: u64,
+    /// Latency added to every S3 request, in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    pub storage_latency_ms: u64,
+    /// Share (0-1) of API requests answered with 500.
+    #[arg(long, default_value_t = 0.0)]
+    pub error_rate: f64,
+    /// Share (0-1) of API requests whose connection is dropped.
+    #[arg(long, default_value_t = 0.0)]
+    pub drop_rate: f64,
+    /// Share (0-1) of API requests carried out, then answered with 500 (the
+    /// answer lost: a create that did create).
+    #[arg(long, default_value_t = 0.0)]
+    pub lost_answer_rate: f64,
+    /// Lift the size limits signed into upload policies.
+    #[arg(long)]
+    pub no_size_limits: bool,
+    /// Seed of ids and injected failures, for replayable runs.
+    #[arg(long)]
+    pub seed: Option<u64>,
 }

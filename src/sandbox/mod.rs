@@ -21,136 +21,33 @@
 //! ```
 
 mod api;
-mod assets;
+mod config;
 mod faults;
+mod handlers;
 mod post_policy;
+mod render;
+mod requests;
+mod respond;
 mod server;
+mod shared;
+mod stats;
+mod store;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-pub use assets::OperationStats;
+pub use config::{SANDBOX_BUCKET, SANDBOX_SITE_ID, SANDBOX_TOKEN, SandboxConfig};
 pub use faults::Faults;
-pub use post_policy::{PolicySigner, PostPolicy};
+pub use stats::{OperationStats, Stats};
 
-use crate::{Client, Error, Limits, RetryPolicy};
-
-/// The sandbox's default token.
-pub const SANDBOX_TOKEN: &str = "sandbox-token";
-/// The sandbox's default site id (the one in Webflow's documentation).
-pub const SANDBOX_SITE_ID: &str = "580e63e98c9a982ac9b8b741";
-/// The bucket files are stored in.
-pub const SANDBOX_BUCKET: &str = "webflow-sandbox";
-
-/// How a sandbox behaves.
-#[derive(Clone, Debug)]
-pub struct SandboxConfig {
-    /// The bearer token the API accepts (default [`SANDBOX_TOKEN`]).
-    pub token: String,
-    /// The one site that exists (default [`SANDBOX_SITE_ID`]).
-    pub site_id: String,
-    /// Where the API listens; port 0 lets the OS pick (default 127.0.0.1:0).
-    pub api_addr: SocketAddr,
-    /// Where S3 listens (default 127.0.0.1:0).
-    pub storage_addr: SocketAddr,
-    /// Storage directory; a temporary one, removed at shutdown, by default.
-    pub storage_dir: Option<PathBuf>,
-    /// API calls (every operation counts, as Webflow's limit does) allowed
-    /// per window before 429 (default: no limit).
-    pub rate_limit: Option<u32>,
-    /// The rate-limit window: a minute, as Webflow's, by default; shorter in
-    /// tests so that a 429's `Retry-After` is a second, not a minute.
-    pub rate_limit_window: Duration,
-    /// Failures and latency of the API calls (under `/v2`; the hosted files
-    /// served beside them stand for the CDN, and fail apart).
-    pub api_faults: Faults,
-    /// Failures and latency of S3.
-    pub storage_faults: Faults,
-    /// Size limits signed into each policy (default: Webflow's).
-    pub limits: Limits,
-    /// How long each presigned POST stays valid (default 10 minutes).
-    pub policy_ttl: Duration,
-    /// Seed for ids and injected failures, for replayable runs.
-    pub seed: Option<u64>,
-}
-
-impl Default for SandboxConfig {
-    fn default() -> Self {
-        let loopback = SocketAddr::from(([127, 0, 0, 1], 0));
-        Self {
-            token: SANDBOX_TOKEN.to_owned(),
-            site_id: SANDBOX_SITE_ID.to_owned(),
-            api_addr: loopback,
-            storage_addr: loopback,
-            storage_dir: None,
-            rate_limit: None,
-            rate_limit_window: Duration::from_secs(60),
-            api_faults: Faults::default(),
-            storage_faults: Faults::default(),
-            limits: Limits::default(),
-            policy_ttl: Duration::from_secs(600),
-            seed: None,
-        }
-    }
-}
-
-/// Counters of what the sandbox saw.
-#[derive(Debug, Default)]
-pub struct Stats {
-    /// Create Asset Metadata calls answered with 200.
-    pub created: AtomicU64,
-    /// Calls refused with 429.
-    pub rate_limited: AtomicU64,
-    /// Calls refused with 400 or 401 or 404.
-    pub refused: AtomicU64,
-    /// Injected 500s (API and S3).
-    pub injected_errors: AtomicU64,
-    /// Injected dropped connections (API and S3).
-    pub injected_drops: AtomicU64,
-    /// API calls carried out whose answer was replaced by a 500.
-    pub injected_lost: AtomicU64,
-    /// Requests that reached S3.
-    pub storage_requests: AtomicU64,
-    /// Calls answered, per operation (besides `created`).
-    pub operations: OperationStats,
-}
-
-impl Stats {
-    /// Reads a counter.
-    pub fn get(counter: &AtomicU64) -> u64 {
-        counter.load(Ordering::Relaxed)
-    }
-
-    /// Every counter, by name (what `GET /_sandbox/stats` answers and
-    /// `webflow-assets sandbox` prints on exit).
-    pub fn to_json(&self) -> serde_json::Value {
-        let o = &self.operations;
-        serde_json::json!({
-            "created": Self::get(&self.created),
-            "rate_limited": Self::get(&self.rate_limited),
-            "refused": Self::get(&self.refused),
-            "injected_errors": Self::get(&self.injected_errors),
-            "injected_drops": Self::get(&self.injected_drops),
-            "injected_lost": Self::get(&self.injected_lost),
-            "storage_requests": Self::get(&self.storage_requests),
-            "listed": Self::get(&o.listed),
-            "fetched": Self::get(&o.fetched),
-            "updated": Self::get(&o.updated),
-            "deleted": Self::get(&o.deleted),
-            "folders_listed": Self::get(&o.folders_listed),
-            "folders_created": Self::get(&o.folders_created),
-            "folders_fetched": Self::get(&o.folders_fetched),
-        })
-    }
-}
+use crate::{Client, Error, RetryPolicy};
 
 /// A running sandbox. Dropping it stops the servers; [`shutdown`](Self::shutdown)
 /// waits for them.
 pub struct Sandbox {
-    shared: Arc<server::Shared>,
+    shared: Arc<shared::Shared>,
     api_addr: SocketAddr,
     storage_addr: SocketAddr,
     stop: tokio::sync::watch::Sender<bool>,
@@ -215,7 +112,7 @@ impl Sandbox {
             .local_addr()
             .map_err(|e| io("the S3 socket", e))?;
 
-        let shared = Arc::new(server::Shared::new(config, root, api_addr, storage_addr)?);
+        let shared = Arc::new(shared::Shared::new(config, root, api_addr, storage_addr)?);
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let tasks = vec![
             tokio::spawn(server::serve(
@@ -273,8 +170,8 @@ impl Sandbox {
     }
 
     /// The counters.
-    pub fn stats(&self) -> &Stats {
-        &self.shared.stats
+    pub fn stats(&self) -> Stats {
+        self.shared.stats.snapshot()
     }
 
     /// A client set up for this sandbox, with quick retries.

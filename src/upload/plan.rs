@@ -26,7 +26,7 @@ pub(crate) fn plan(
         // in it, which matches no file anyone has.
         return Err(Error::invalid(
             format!("the file name of {} is not valid UTF-8", path.display()),
-            "rename the file, or give the asset a name (UploadOptions::file_name, or --name in the CLI)",
+            "rename the file, or give the asset a name (UploadOptions::file_name)",
         ));
     }
     let file_name = match (&options.file_name, source.file_name()) {

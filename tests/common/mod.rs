@@ -168,3 +168,16 @@ pub async fn requests_to(server: &MockServer, route: &str) -> usize {
     let requests = server.received_requests().await.unwrap();
     requests.iter().filter(|r| r.url.path() == route).count()
 }
+
+/// An error and its causes on one line, as `anyhow`'s `{:#}` shows them:
+/// what a report that walks the `source()` chain prints.
+pub fn chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = error.to_string();
+    let mut next = error.source();
+    while let Some(cause) = next {
+        out.push_str(": ");
+        out.push_str(&cause.to_string());
+        next = cause.source();
+    }
+    out
+}

@@ -56,8 +56,8 @@ impl Local {
             if entry.file_type().is_dir() {
                 local.dirs.insert(rel);
             } else if entry.file_type().is_file() {
-                let digest =
-                    webflow_assets::hash_file_blocking(entry.path()).map_err(|e| e.to_string())?;
+                let digest = webflow_assets::hash_file_blocking(entry.path())
+                    .map_err(|e| crate::cli::hints::message(&e))?;
                 let (dir, name) = match rel.rsplit_once('/') {
                     Some((d, n)) => (d.to_owned(), n.to_owned()),
                     None => (String::new(), rel.clone()),

@@ -1,18 +1,22 @@
 //! The operations of the Assets API, one method each, all sent through
-//! [`Client::call`]. The next endpoint goes here: its operation in
-//! `openapi/`, then a method below.
-
-use std::num::NonZeroU64;
+//! [`Client::call`]; what a caller passes them is in [`options`]. The next
+//! endpoint goes here: its operation in `openapi/`, then a method below.
 
 use futures::Stream;
 use tracing::Instrument;
 
+mod options;
+mod pager;
+
+pub use options::{AssetUpdate, ListOptions, MAX_PAGE};
+
 use crate::client::{Client, Operation};
+use self::pager::pages;
 use crate::error::Error;
 use crate::retry::{OnRetry, RetryPolicy};
 use crate::types::{
     Asset, AssetFolder, AssetFolderList, AssetList, AssetUpload, CreateAssetFolderRequest,
-    CreateAssetRequest, UpdateAssetRequest,
+    CreateAssetRequest,
 };
 use crate::validate;
 
@@ -46,155 +50,6 @@ const GET_FOLDER: Operation = Operation::idempotent(
     "GET",
     "/asset_folders/{asset_folder_id}",
 );
-
-/// The most items Webflow returns in one page.
-pub const MAX_PAGE: u64 = 100;
-
-/// Which page of a list to ask for, and (for assets) which assets.
-///
-/// ```
-/// use webflow_assets::ListOptions;
-///
-/// let page = ListOptions::new().folder("6390c49774a71f99f21a08eb").offset(200).limit(50);
-/// assert_eq!(page.limit_value(), 50);
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct ListOptions {
-    offset: u64,
-    limit: u64,
-    folder: Option<String>,
-    locale: Option<String>,
-}
-
-impl Default for ListOptions {
-    fn default() -> Self {
-        Self {
-            offset: 0,
-            limit: MAX_PAGE,
-            folder: None,
-            locale: None,
-        }
-    }
-}
-
-impl ListOptions {
-    /// From the first item, 100 a page, every folder, the primary locale.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Skip this many items.
-    pub fn offset(mut self, offset: u64) -> Self {
-        self.offset = offset;
-        self
-    }
-
-    /// Items per page, 1 to 100 (checked when sent).
-    pub fn limit(mut self, limit: u64) -> Self {
-        self.limit = limit;
-        self
-    }
-
-    /// Only the assets of this folder and the folders below it (assets only).
-    pub fn folder(mut self, folder_id: impl Into<String>) -> Self {
-        self.folder = Some(folder_id.into());
-        self
-    }
-
-    /// A locale's view of the assets (assets only).
-    pub fn locale(mut self, locale_id: impl Into<String>) -> Self {
-        self.locale = Some(locale_id.into());
-        self
-    }
-
-    /// The page size asked for.
-    pub fn limit_value(&self) -> u64 {
-        self.limit
-    }
-
-    fn checked_limit(&self) -> Result<NonZeroU64, Error> {
-        NonZeroU64::new(self.limit)
-            .filter(|l| l.get() <= MAX_PAGE)
-            .ok_or_else(|| {
-                Error::invalid(
-                    format!("a page of {} items was asked for", self.limit),
-                    format!("ask for 1 to {MAX_PAGE} items a page"),
-                )
-            })
-    }
-}
-
-/// What to change of an asset: its display name, its alt text, or both.
-///
-/// ```
-/// use webflow_assets::AssetUpdate;
-///
-/// let update = AssetUpdate::new().alt_text("A red chair");
-/// assert!(!update.is_empty());
-/// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct AssetUpdate {
-    display_name: Option<String>,
-    alt_text: Option<String>,
-    locale: Option<String>,
-}
-
-impl AssetUpdate {
-    /// Nothing to change yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// A new display name.
-    pub fn display_name(mut self, name: impl Into<String>) -> Self {
-        self.display_name = Some(name.into());
-        self
-    }
-
-    /// New alt text (an empty string clears it).
-    pub fn alt_text(mut self, text: impl Into<String>) -> Self {
-        self.alt_text = Some(text.into());
-        self
-    }
-
-    /// The locale whose view of the asset to change.
-    pub fn locale(mut self, locale_id: impl Into<String>) -> Self {
-        self.locale = Some(locale_id.into());
-        self
-    }
-
-    /// Whether it changes nothing.
-    pub fn is_empty(&self) -> bool {
-        self.display_name.is_none() && self.alt_text.is_none()
-    }
-
-    /// The request body, checked against the spec's rules.
-    pub fn request(&self) -> Result<UpdateAssetRequest, Error> {
-        if self.is_empty() {
-            return Err(Error::invalid(
-                "the update changes nothing",
-                "give a display name, alt text, or both",
-            ));
-        }
-        let spec = validate::spec_mismatch;
-        Ok(UpdateAssetRequest {
-            display_name: self
-                .display_name
-                .as_deref()
-                .map(str::parse)
-                .transpose()
-                .map_err(|e| spec("display name", e))?,
-            alt_text: self
-                .alt_text
-                .as_deref()
-                .map(str::parse)
-                .transpose()
-                .map_err(|e| spec("alt text", e))?,
-        })
-    }
-}
 
 impl Client {
     /// Create Asset Metadata: `POST /sites/{site_id}/assets`.
@@ -283,14 +138,20 @@ impl Client {
     /// println!("{} assets", all.len());
     /// # Ok(()) }
     /// ```
-    pub fn list_assets<'a>(
-        &'a self,
-        site_id: &'a str,
+    pub fn list_assets(
+        &self,
+        site_id: impl Into<String>,
         options: ListOptions,
-    ) -> impl Stream<Item = Result<Asset, Error>> + 'a {
-        pages(options, move |page| async move {
-            let list = self.list_assets_page(site_id, &page).await?;
-            Ok((list.assets, list.pagination))
+    ) -> impl Stream<Item = Result<Asset, Error>> + Send + 'static {
+        // The stream owns a clone of the client (an `Arc`) and the id, so
+        // that it can be spawned or kept past the borrow that made it.
+        let (client, site_id) = (self.clone(), site_id.into());
+        pages(options, move |page| {
+            let (client, site_id) = (client.clone(), site_id.clone());
+            async move {
+                let list = client.list_assets_page(&site_id, &page).await?;
+                Ok((list.assets, list.pagination))
+            }
         })
     }
 
@@ -383,13 +244,17 @@ impl Client {
     }
 
     /// Every asset folder of a site, fetched a page at a time.
-    pub fn list_asset_folders<'a>(
-        &'a self,
-        site_id: &'a str,
-    ) -> impl Stream<Item = Result<AssetFolder, Error>> + 'a {
-        pages(ListOptions::new(), move |page| async move {
-            let list = self.list_asset_folders_page(site_id, &page).await?;
-            Ok((list.asset_folders, list.pagination))
+    pub fn list_asset_folders(
+        &self,
+        site_id: impl Into<String>,
+    ) -> impl Stream<Item = Result<AssetFolder, Error>> + Send + 'static {
+        let (client, site_id) = (self.clone(), site_id.into());
+        pages(ListOptions::new(), move |page| {
+            let (client, site_id) = (client.clone(), site_id.clone());
+            async move {
+                let list = client.list_asset_folders_page(&site_id, &page).await?;
+                Ok((list.asset_folders, list.pagination))
+            }
         })
     }
 
@@ -438,76 +303,6 @@ impl Client {
             |api| api.get_asset_folder(&id),
         )
         .await
-    }
-}
-
-/// Reads a paginated list page after page, as the stream is polled. It ends
-/// when a page comes back short, when the offset reaches the total the
-/// latest page gave (a total that changes between pages is followed), or
-/// when a page is empty; a server that ignores `offset` (the same first
-/// item twice) ends it with an error rather than a loop.
-fn pages<'a, T, F, Fut>(first: ListOptions, fetch: F) -> impl Stream<Item = Result<T, Error>> + 'a
-where
-    T: HasId + 'a,
-    F: Fn(ListOptions) -> Fut + 'a,
-    Fut: std::future::Future<Output = Result<(Vec<T>, Option<crate::types::Pagination>), Error>>
-        + 'a,
-{
-    struct State<F> {
-        next: Option<ListOptions>,
-        fetch: F,
-        previous_first: Option<String>,
-    }
-    let state = State {
-        next: Some(first),
-        fetch,
-        previous_first: None,
-    };
-    futures::stream::try_unfold(state, |mut state| async move {
-        let Some(page) = state.next.take() else {
-            return Ok(None);
-        };
-        let (items, pagination) = (state.fetch)(page.clone()).await?;
-        let first_id = items.first().map(|i| i.id().to_owned());
-        if first_id.is_some() && first_id == state.previous_first {
-            return Err(Error::invalid(
-                format!(
-                    "the server answered the page at offset {} with the same items as the page before",
-                    page.offset
-                ),
-                "it ignores `offset`; ask for one page with a larger limit instead",
-            ));
-        }
-        let got = items.len() as u64;
-        let next_offset = page.offset + got;
-        let total = pagination.and_then(|p| p.total).map(|t| t.max(0) as u64);
-        let more = got > 0 && got >= page.limit && total.is_none_or(|t| next_offset < t);
-        state.next = more.then(|| page.clone().offset(next_offset));
-        state.previous_first = first_id;
-        Ok(Some((
-            futures::stream::iter(items.into_iter().map(Ok::<T, Error>)),
-            state,
-        )))
-    })
-    .try_flatten()
-}
-
-use futures::TryStreamExt;
-
-/// Items of a list with an id (to notice a server that ignores `offset`).
-trait HasId {
-    fn id(&self) -> &str;
-}
-
-impl HasId for Asset {
-    fn id(&self) -> &str {
-        &self.id
-    }
-}
-
-impl HasId for AssetFolder {
-    fn id(&self) -> &str {
-        &self.id
     }
 }
 

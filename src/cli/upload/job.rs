@@ -1,0 +1,223 @@
+//! One item of an upload batch: a file (hashed, skipped if the manifest
+//! has it, uploaded, verified, recorded) or a URL, and how its outcome is
+//! shown.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use serde_json::json;
+use webflow_assets::{Client, Limits, UploadOptions, UploadSource, UploadedAsset};
+
+use super::UploadArgs;
+use crate::cli::hints;
+use crate::cli::manifest::{self, Manifest, Record};
+use crate::cli::progress::Bars;
+
+/// What became of one file.
+pub(super) enum Outcome {
+    Uploaded(Box<UploadedAsset>),
+    Skipped,
+    Cancelled,
+    Failed(String),
+}
+
+pub(super) struct Job {
+    pub(super) client: Client,
+    pub(super) site: String,
+    pub(super) asset: AssetFlags,
+    pub(super) limits: Limits,
+    pub(super) manifest: Option<Manifest>,
+    pub(super) verify: bool,
+    pub(super) cancelled: Arc<AtomicBool>,
+    pub(super) bars: Arc<Bars>,
+    pub(super) json: bool,
+    pub(super) quiet: bool,
+}
+
+pub(super) async fn upload_one(job: &Job, file: &Path) -> Outcome {
+    if job.cancelled.load(Ordering::SeqCst) {
+        return Outcome::Cancelled;
+    }
+    let digest = match webflow_assets::hash_file(file).await {
+        Ok(d) => d,
+        Err(e) => return Outcome::Failed(hints::message(&e)),
+    };
+    let key = manifest::key(file);
+    if job
+        .manifest
+        .as_ref()
+        .is_some_and(|m| m.contains(&job.site, &key, &digest.md5))
+    {
+        job.bars.overall().inc(digest.size);
+        return Outcome::Skipped;
+    }
+    let name = job.asset.name.clone().unwrap_or_else(|| {
+        file.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    });
+    let bar = job.bars.file(&name, digest.size);
+    let overall = job.bars.overall().clone();
+    let file_bar = bar.clone();
+    let last = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let mut options = UploadOptions::new()
+        .limits(job.limits)
+        .digest(digest.clone())
+        .on_progress(move |sent, _total| {
+            // A retried upload restarts from zero; the overall bar only moves forward.
+            let before = last.swap(sent, Ordering::Relaxed);
+            if sent > before {
+                overall.inc(sent - before);
+            }
+            file_bar.set_position(sent);
+        });
+    options = asset_options(options, &job.asset);
+    if !job.quiet {
+        let (bars, shown) = (job.bars.clone(), file.display().to_string());
+        options = options.on_retry(move |event| {
+            bars.eprintln(&format!(
+                "{shown}: retrying {} in {:.1} s (attempt {} of {}): {}",
+                event.what,
+                event.delay.as_secs_f64(),
+                event.next_attempt,
+                event.max_attempts,
+                event.cause()
+            ));
+        });
+    }
+    let result = job
+        .client
+        .upload(&job.site, UploadSource::path(file), options)
+        .await;
+    bar.finish_and_clear();
+    let asset = match result {
+        Ok(a) => a,
+        Err(e) => return Outcome::Failed(hints::message(&e)),
+    };
+    if job.verify
+        && let Err(e) = job.client.verify_hosted(&asset).await
+    {
+        return Outcome::Failed(format!(
+            "uploaded as {}, but {}",
+            asset.id,
+            hints::message(&e)
+        ));
+    }
+    if let Some(m) = &job.manifest {
+        let record = Record {
+            site: job.site.clone(),
+            path: key,
+            md5: asset.md5.clone(),
+            size: asset.size,
+            id: asset.id.clone(),
+            hosted_url: asset.hosted_url.clone(),
+            uploaded_at: chrono::Utc::now().to_rfc3339(),
+        };
+        if let Err(e) = m.append(&record) {
+            return Outcome::Failed(format!("uploaded as {} but {e}", asset.id));
+        }
+    }
+    Outcome::Uploaded(Box::new(asset))
+}
+
+/// The flags that say what each uploaded asset becomes.
+pub(super) struct AssetFlags {
+    pub(super) folder: Option<String>,
+    pub(super) name: Option<String>,
+    pub(super) alt_text: Option<String>,
+    pub(super) display_name: Option<String>,
+    pub(super) keep_failed: bool,
+}
+
+impl From<&UploadArgs> for AssetFlags {
+    fn from(args: &UploadArgs) -> Self {
+        Self {
+            folder: args.folder.clone(),
+            name: args.name.clone(),
+            alt_text: args.alt_text.clone(),
+            display_name: args.display_name.clone(),
+            keep_failed: args.keep_failed,
+        }
+    }
+}
+
+/// `options` with what the flags ask of the asset.
+pub(super) fn asset_options(mut options: UploadOptions, flags: &AssetFlags) -> UploadOptions {
+    if let Some(folder) = &flags.folder {
+        options = options.parent_folder(folder);
+    }
+    if let Some(name) = &flags.name {
+        options = options.file_name(name);
+    }
+    if let Some(text) = &flags.alt_text {
+        options = options.alt_text(text);
+    }
+    if let Some(display) = &flags.display_name {
+        options = options.display_name(display);
+    }
+    options.keep_failed_entry(flags.keep_failed)
+}
+
+/// One argument of `upload`: a file, or a URL to download first.
+pub(super) enum Item {
+    Path(PathBuf),
+    Url(String),
+}
+
+/// A URL: downloaded within the size limits, then uploaded as a file.
+pub(super) async fn upload_from_url(job: &Job, url: &str) -> Outcome {
+    if job.cancelled.load(Ordering::SeqCst) {
+        return Outcome::Cancelled;
+    }
+    let options = asset_options(UploadOptions::new().limits(job.limits), &job.asset);
+    match job.client.upload_url(&job.site, url, options).await {
+        Ok(asset) => Outcome::Uploaded(Box::new(asset)),
+        Err(e) => Outcome::Failed(hints::message(&e)),
+    }
+}
+
+pub(super) fn report(job: &Job, shown: &str, outcome: &Outcome) {
+    if !matches!(outcome, Outcome::Cancelled) {
+        job.bars.file_done();
+    }
+    if job.json {
+        let line = match outcome {
+            Outcome::Uploaded(a) => json!({
+                "path": shown, "status": "uploaded", "id": a.id, "hostedUrl": a.hosted_url,
+                "md5": a.md5, "size": a.size, "contentType": a.content_type,
+            }),
+            Outcome::Skipped => {
+                json!({"path": shown, "status": "skipped", "reason": "already uploaded (manifest)"})
+            }
+            Outcome::Cancelled => json!({"path": shown, "status": "cancelled"}),
+            Outcome::Failed(e) => json!({"path": shown, "status": "failed", "error": e}),
+        };
+        println!("{line}");
+        return;
+    }
+    match outcome {
+        Outcome::Uploaded(a) => {
+            if !job.quiet {
+                let url = a.hosted_url.as_deref().unwrap_or("(no hosted URL)");
+                let verified = if job.verify {
+                    ", verified: the hosted bytes match"
+                } else {
+                    ""
+                };
+                job.bars.println(&format!(
+                    "uploaded {shown} -> {url} (md5 {}, {} bytes{verified})",
+                    a.md5, a.size
+                ));
+            }
+        }
+        Outcome::Skipped => {
+            if !job.quiet {
+                job.bars
+                    .println(&format!("skipped {shown}: already uploaded (manifest)"));
+            }
+        }
+        Outcome::Cancelled => {}
+        Outcome::Failed(e) => job.bars.eprintln(&format!("error: {shown}: {e}")),
+    }
+}

@@ -1,0 +1,72 @@
+//! The state every connection of a sandbox shares: its configuration,
+//! store, counters, fault dice, rate limiter, policy signer and S3 service.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use s3s::auth::SimpleAuth;
+use s3s::service::{S3Service, S3ServiceBuilder};
+
+use super::config::SandboxConfig;
+use super::faults::{Counter, Dice, RateLimiter};
+use super::post_policy::PolicySigner;
+use super::stats::Counters;
+use super::store::Store;
+use crate::Error;
+
+/// The S3 credentials inside the sandbox; never leave it.
+const ACCESS_KEY: &str = "SANDBOXACCESSKEY";
+
+const SECRET_KEY: &str = "sandbox-secret-key";
+
+pub(crate) const REGION: &str = "us-east-1";
+
+pub(crate) struct Shared {
+    pub config: SandboxConfig,
+    pub root: PathBuf,
+    pub api_addr: SocketAddr,
+    pub storage_addr: SocketAddr,
+    pub stats: Counters,
+    pub store: Store,
+    pub dice: Dice,
+    pub limiter: RateLimiter,
+    pub signer: PolicySigner,
+    pub(super) s3: S3Service,
+    pub(super) api_count: Counter,
+    pub(super) storage_count: Counter,
+}
+
+impl Shared {
+    pub fn new(
+        config: SandboxConfig,
+        root: PathBuf,
+        api_addr: SocketAddr,
+        storage_addr: SocketAddr,
+    ) -> Result<Self, Error> {
+        let fs = s3s_fs::FileSystem::new(&root).map_err(|e| {
+            Error::config(
+                format!(
+                    "the sandbox cannot use {} for storage: {e:?}",
+                    root.display()
+                ),
+                "pass a writable storage directory",
+            )
+        })?;
+        let mut builder = S3ServiceBuilder::new(fs);
+        builder.set_auth(SimpleAuth::from_single(ACCESS_KEY, SECRET_KEY));
+        Ok(Self {
+            dice: Dice::new(config.seed),
+            limiter: RateLimiter::new(config.rate_limit, config.rate_limit_window),
+            signer: PolicySigner::new(ACCESS_KEY, SECRET_KEY, REGION),
+            s3: builder.build(),
+            api_count: Counter::default(),
+            storage_count: Counter::default(),
+            stats: Counters::default(),
+            store: Default::default(),
+            config,
+            root,
+            api_addr,
+            storage_addr,
+        })
+    }
+}
