@@ -14,7 +14,7 @@ use crate::config::{ClientBuilder, Token};
 use crate::error::{ApiError, Error, snippet, status_error};
 use crate::generated;
 use crate::hooks;
-use crate::rate_limit::{RateGate, retry_after};
+use crate::rate_limit::RateGate;
 use crate::retry::{OnRetry, RetryPolicy};
 use crate::types::WebflowErrorBody;
 

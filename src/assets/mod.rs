@@ -271,14 +271,9 @@ impl Client {
         if let Some(parent) = parent {
             validate::object_id("parent folder id", parent)?;
         }
-        let spec = |field: &str, e: crate::types::error::ConversionError| {
-            Error::invalid(
-                format!("the folder's {field} does not match the spec: {e}"),
-                "give a name of 1 to 255 characters and a 24-hex parent folder id",
-            )
-        };
+        let spec = validate::spec_mismatch;
         let body = CreateAssetFolderRequest {
-            display_name: name.parse().map_err(|e| spec("name", e))?,
+            display_name: name.parse().map_err(|e| spec("folder's name", e))?,
             parent_folder: parent
                 .map(str::parse)
                 .transpose()

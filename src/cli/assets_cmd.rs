@@ -26,7 +26,7 @@ fn client(api: &ApiArgs) -> Result<Client, Usage> {
 
 /// An error of the API: one line on stderr, exit code 1.
 fn failed(e: &webflow_assets::Error) -> u8 {
-    eprintln!("error: {}", super::hints::message(&e));
+    eprintln!("error: {}", super::hints::message(e));
     EXIT_FAILED
 }
 

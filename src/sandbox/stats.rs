@@ -62,7 +62,7 @@ impl Counters {
     }
 }
 
-/// What the sandbox saw, counted when [`Sandbox::stats`] was called.
+/// What the sandbox saw, counted when [`Sandbox::stats`](super::Sandbox::stats) was called.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Stats {

@@ -12,10 +12,10 @@ mod verify;
 use std::path::Path;
 
 pub use options::{
-    ACCEPTED_CONTENT_TYPES, Limits, PostOptions, UploadOptions, UploadedAsset, guess_content_type,
+    ACCEPTED_CONTENT_TYPES, Limits, UploadOptions, UploadedAsset, guess_content_type,
 };
 pub use download::Downloaded;
-pub use storage::StoredObject;
+pub use storage::{PostOptions, StoredObject};
 
 use crate::client::Client;
 use crate::error::{Cleanup, Error};

@@ -8,9 +8,9 @@ use reqwest::header::HeaderMap;
 use reqwest::multipart::{Form, Part};
 use serde::Deserialize;
 
-use super::options::PostOptions;
 use crate::client::Client;
 use crate::error::{Error, StorageError, snippet};
+use crate::retry::{OnRetry, RetryEvent};
 use crate::source::{Progress, UploadSource, hash_source};
 use crate::upload_details::UploadDetails;
 
@@ -219,6 +219,73 @@ pub(crate) async fn post_once(
         Ok(parse_success(status, &headers, &body, fields)?)
     } else {
         Err(StorageError::from_response(status, &body).into())
+    }
+}
+
+/// Options of [`Client::post_presigned`](crate::Client::post_presigned).
+///
+/// ```
+/// use webflow_assets::PostOptions;
+///
+/// let options = PostOptions::new("hero.png", "image/png")
+///     .md5("3c7d87c9575702bc3b1e991f4d3c638e")
+///     .size(1234);
+/// assert_eq!(options.file_name, "hero.png");
+/// ```
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct PostOptions {
+    /// The `filename` of the file part.
+    pub file_name: String,
+    /// Content type of the file part when `uploadDetails` names none.
+    pub content_type: String,
+    /// The file's MD5 (hex), to check S3's ETag against; computed if `None`.
+    pub md5: Option<String>,
+    /// The number of bytes hashed: exactly this many are sent, and a source
+    /// that has changed length since fails the upload. Read from the source
+    /// if `None`.
+    pub size: Option<u64>,
+    /// Progress observer.
+    pub progress: Option<Progress>,
+    /// Told of each retry.
+    pub on_retry: Option<OnRetry>,
+}
+
+impl PostOptions {
+    /// Options for a file part named `file_name` of `content_type`.
+    pub fn new(file_name: impl Into<String>, content_type: impl Into<String>) -> Self {
+        Self {
+            file_name: file_name.into(),
+            content_type: content_type.into(),
+            md5: None,
+            size: None,
+            progress: None,
+            on_retry: None,
+        }
+    }
+
+    /// The file's MD5, to check S3's ETag against.
+    pub fn md5(mut self, md5: impl Into<String>) -> Self {
+        self.md5 = Some(md5.into());
+        self
+    }
+
+    /// The file's size as hashed.
+    pub fn size(mut self, size: u64) -> Self {
+        self.size = Some(size);
+        self
+    }
+
+    /// A progress observer.
+    pub fn progress(mut self, progress: Progress) -> Self {
+        self.progress = Some(progress);
+        self
+    }
+
+    /// Called before each retry of the POST.
+    pub fn on_retry(mut self, f: impl Fn(&RetryEvent<'_>) + Send + Sync + 'static) -> Self {
+        self.on_retry = Some(OnRetry::new(f));
+        self
     }
 }
 

@@ -1,0 +1,21 @@
+//! The library's tests, in one binary: each file used to be a test binary
+//! of its own, and each linked the whole crate (see the README's layout).
+//! The command-line tool's tests are the other binary, `tests/cli/`.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod assets;
+mod create_asset;
+mod fuzz_regressions;
+mod layout;
+mod public_api;
+#[cfg(feature = "sandbox")]
+mod s3_real;
+#[cfg(feature = "sandbox")]
+mod sandbox;
+#[cfg(feature = "sandbox")]
+mod sandbox_assets;
+mod spec;
+mod tls;
+mod upload;
