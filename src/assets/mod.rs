@@ -205,8 +205,8 @@ impl Client {
     /// idempotent call; a retry that meets 404 means an earlier attempt
     /// deleted it, and counts as done.
     pub async fn delete_asset(&self, asset_id: &str) -> Result<(), Error> {
-        let policy = self.shared.config.retry.clone();
-        self.delete_asset_within(asset_id, &policy, None).await
+        self.delete_asset_within(asset_id, &self.shared.config.retry, None)
+            .await
     }
 
     /// [`delete_asset`](Self::delete_asset) under another retry policy,

@@ -295,8 +295,8 @@ async fn upload_settling(
             Err(e) => return Err(e),
         }
         settle::pause(attempt).await;
-        let size = (file.md5.as_str(), file.size);
-        match settle::look_for_entry(client, site, folder, &file.name, size, known).await? {
+        let digest = (file.md5.as_str(), file.size);
+        match settle::look_for_entry(client, site, folder, &file.name, digest, known).await? {
             settle::Found::Stored(id) => {
                 if let Some(text) = alt {
                     let update = webflow_assets::AssetUpdate::new().alt_text(text);

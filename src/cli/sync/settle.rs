@@ -45,7 +45,7 @@ pub(crate) async fn create_folder(
             Err(e) => return Err(e),
         };
         tracing::warn!(folder = name, error = %error.brief(), "a folder create may have been carried out; looking for it");
-        tokio::time::sleep(wait(attempt)).await;
+        pause(attempt).await;
         let folders: Vec<AssetFolder> = client.list_asset_folders(site).try_collect().await?;
         if let Some(made) = folders.into_iter().find(|f| {
             f.display_name.as_deref() == Some(name) && f.parent_folder.as_deref() == parent
