@@ -30,6 +30,7 @@ client! {
     mod assets;
     mod auth;
     mod client;
+    mod content;
     mod config;
     mod error;
     mod hash;
@@ -44,6 +45,7 @@ client! {
 
     pub use assets::{AssetUpdate, ListOptions, MAX_PAGE};
     pub use client::Client;
+    pub use content::{MAX_ITEMS_PER_UPDATE, Stage};
     pub use config::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_USER_AGENT, TOKEN_ENV, Token};
     pub use error::{
         ApiError, BoxError, Cleanup, Error, S3ErrorBody, S3ErrorKind, StorageError, TransportKind,

@@ -8,10 +8,10 @@ use tracing::Instrument;
 mod options;
 mod pager;
 
+pub(crate) use self::pager::pages;
 pub use options::{AssetUpdate, ListOptions, MAX_PAGE};
 
 use crate::client::{Client, Operation};
-use self::pager::pages;
 use crate::error::Error;
 use crate::retry::{OnRetry, RetryPolicy};
 use crate::types::{
@@ -302,7 +302,7 @@ impl Client {
 }
 
 /// An id checked with the crate's advice, then as the spec's type.
-fn parse_id<T>(what: &str, id: &str) -> Result<T, Error>
+pub(crate) fn parse_id<T>(what: &str, id: &str) -> Result<T, Error>
 where
     T: std::str::FromStr,
     T::Err: std::fmt::Display,

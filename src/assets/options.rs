@@ -73,7 +73,7 @@ impl ListOptions {
         self.limit
     }
 
-    pub(super) fn checked_limit(&self) -> Result<NonZeroU64, Error> {
+    pub(crate) fn checked_limit(&self) -> Result<NonZeroU64, Error> {
         NonZeroU64::new(self.limit)
             .filter(|l| l.get() <= MAX_PAGE)
             .ok_or_else(|| {

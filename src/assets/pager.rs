@@ -5,7 +5,7 @@ use futures::{Stream, TryStreamExt};
 
 use super::options::ListOptions;
 use crate::error::Error;
-use crate::types::{Asset, AssetFolder};
+use crate::types::{Asset, AssetFolder, Component, DomNode, Item, Page};
 
 /// Reads a paginated list page after page, as the stream is polled. It ends
 /// when a page comes back short, when the offset reaches the total the
@@ -75,3 +75,15 @@ impl HasId for AssetFolder {
         &self.id
     }
 }
+
+/// Ids of the other paged lists.
+macro_rules! has_id {
+    ($($t:ty),*) => { $(
+        impl HasId for $t {
+            fn id(&self) -> &str {
+                &self.id
+            }
+        }
+    )* };
+}
+has_id!(Page, Component, DomNode, Item);

@@ -56,6 +56,41 @@ impl ApiError {
         }
     }
 
+    /// The scopes a 403's body names as missing: Webflow's message reads
+    /// `... missing the following scopes - cms:read, pages:read`; a detail
+    /// `{"scope": ...}` or a `missing_scopes` entry is read too.
+    pub fn missing_scopes(&self) -> Vec<String> {
+        let Some(body) = &self.body else {
+            return vec![];
+        };
+        let is_scope = |s: &str| {
+            let s = s.trim_matches(|c: char| c == '`' || c == '\'' || c == '"' || c == '.');
+            (s.contains(':') && s.chars().all(|c| c.is_ascii_alphanumeric() || c == ':' || c == '_'))
+                .then(|| s.to_owned())
+        };
+        let mut out: Vec<String> = Vec::new();
+        if let Some(i) = body.message.find("scopes") {
+            let rest = &body.message[i + "scopes".len()..];
+            let rest = rest.trim_start_matches([' ', '-', ':']);
+            out.extend(rest.split([',', ' ']).filter_map(is_scope));
+        }
+        for d in body.details.iter().flatten() {
+            let text = match d {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Object(o) => o
+                    .get("scope")
+                    .or_else(|| o.get("message"))
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_owned(),
+                _ => continue,
+            };
+            out.extend(text.split([',', ' ']).filter_map(is_scope));
+        }
+        out.dedup();
+        out
+    }
+
     /// The same error, about `target` (e.g. `asset 64358b9544249dc43d37d2b7`).
     pub fn about(mut self, target: impl Into<String>) -> Self {
         self.target = Some(target.into());

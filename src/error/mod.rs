@@ -70,6 +70,12 @@ pub enum Error {
     )]
     Unauthorized(Box<ApiError>),
 
+    /// 403: the token lacks a scope the operation needs (Webflow's
+    /// `missing_scopes`), or access to the resource.
+    /// [`missing_scopes`](Error::missing_scopes) names the scopes.
+    #[error("{}", forbidden(.0))]
+    Forbidden(Box<ApiError>),
+
     /// 404: the site (or the folder) does not exist for this token.
     #[error("{}", not_found(.0))]
     NotFound(Box<ApiError>),
@@ -249,6 +255,25 @@ fn bad_request(error: &ApiError) -> String {
     }
 }
 
+fn forbidden(error: &ApiError) -> String {
+    let about = match &error.target {
+        Some(target) => format!(" about {target}"),
+        None => String::new(),
+    };
+    let scopes = error.missing_scopes();
+    if scopes.is_empty() {
+        format!(
+            "Webflow refused the request{about} (403 Forbidden): {error}; check that the token has access to this site and the scopes the call needs"
+        )
+    } else {
+        format!(
+            "the token lacks the scope {} (403 Forbidden{about}): {error}; create a token with {} as well",
+            scopes.join(", "),
+            scopes.join(", ")
+        )
+    }
+}
+
 fn not_found(error: &ApiError) -> String {
     match &error.target {
         Some(target) => format!(
@@ -339,11 +364,21 @@ impl Error {
         match self {
             Error::BadRequest(e)
             | Error::Unauthorized(e)
+            | Error::Forbidden(e)
             | Error::NotFound(e)
             | Error::ServerError(e)
             | Error::RateLimited { error: e, .. }
             | Error::UnexpectedStatus { error: e } => Some(e),
             _ => None,
+        }
+    }
+
+    /// The scopes a 403 says the token lacks (`cms:read`, ...); empty for
+    /// every other error, and for a 403 that names none.
+    pub fn missing_scopes(&self) -> Vec<String> {
+        match self {
+            Error::Forbidden(e) => e.missing_scopes(),
+            other => other.wrapped().map(Error::missing_scopes).unwrap_or_default(),
         }
     }
 
@@ -403,6 +438,7 @@ pub(crate) fn status_error(error: ApiError) -> Error {
     match error.status.as_u16() {
         400 => Error::BadRequest(error),
         401 => Error::Unauthorized(error),
+        403 => Error::Forbidden(error),
         404 => Error::NotFound(error),
         429 => Error::RateLimited {
             retry_after: crate::rate_limit::retry_after(&error.headers),
