@@ -9,8 +9,9 @@ use std::sync::atomic::Ordering;
 use hyper::{Method, Request, Response, StatusCode};
 
 use super::config::SANDBOX_BUCKET;
+use super::content;
 use super::handlers;
-use super::requests::read_body;
+use super::requests::{read_body, read_body_within};
 use super::respond::{Body, CACHE_CONTROL, json_response, webflow_error};
 use super::shared::Shared;
 use crate::upload::guess_content_type;
@@ -44,13 +45,13 @@ pub(crate) async fn route(shared: &Shared, req: Request<Incoming>) -> Response<B
 /// Every API call: the token, then the rate limit (which counts every call,
 /// as Webflow's does), then the operation.
 async fn api(shared: &Shared, req: Request<Incoming>, segments: &[String]) -> Response<Body> {
-    let expected = format!("Bearer {}", shared.config.token);
-    let authorized = req
+    let token = req
         .headers()
         .get("authorization")
         .and_then(|v| v.to_str().ok())
-        == Some(expected.as_str());
-    if !authorized {
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    let Some(scopes) = shared.scopes_of(token) else {
         shared.stats.refused.fetch_add(1, Ordering::Relaxed);
         return webflow_error(
             StatusCode::UNAUTHORIZED,
@@ -59,7 +60,8 @@ async fn api(shared: &Shared, req: Request<Incoming>, segments: &[String]) -> Re
             vec![],
             None,
         );
-    }
+    };
+    let scopes: Option<Vec<String>> = scopes.map(<[String]>::to_vec);
     let rate = shared.limiter.check();
     if !rate.allowed {
         shared.stats.rate_limited.fetch_add(1, Ordering::Relaxed);
@@ -78,7 +80,47 @@ async fn api(shared: &Shared, req: Request<Incoming>, segments: &[String]) -> Re
     let method = req.method().clone();
     let query = req.uri().query().unwrap_or_default().to_owned();
     let rate = Some(&rate);
+    if let Some(granted) = &scopes
+        && let Some(needed) = required_scope(&method, &segs)
+        && !granted.iter().any(|s| s == needed)
+    {
+        shared.stats.refused.fetch_add(1, Ordering::Relaxed);
+        return webflow_error(
+            StatusCode::FORBIDDEN,
+            "missing_scopes",
+            &format!("OAuthForbidden: You are missing the following scopes - {needed}"),
+            vec![],
+            rate,
+        );
+    }
     let resp = match (&method, segs.as_slice()) {
+        (&Method::GET, ["sites", site]) => content::get_site(shared, site, rate),
+        (&Method::GET, ["sites", site, "pages"]) => content::list_pages(shared, site, &query, rate),
+        (&Method::GET, ["pages", id, "dom"]) => content::page_content(shared, id, &query, rate),
+        (&Method::GET, ["sites", site, "components"]) => {
+            content::list_components(shared, site, &query, rate)
+        }
+        (&Method::GET, ["sites", site, "components", id, "dom"]) => {
+            content::component_content(shared, site, id, &query, rate)
+        }
+        (&Method::GET, ["sites", site, "collections"]) => {
+            content::list_collections(shared, site, rate)
+        }
+        (&Method::GET, ["collections", id]) => content::get_collection(shared, id, rate),
+        (&Method::GET, ["collections", id, "items"]) => {
+            content::list_items(shared, id, false, &query, rate)
+        }
+        (&Method::GET, ["collections", id, "items", "live"]) => {
+            content::list_items(shared, id, true, &query, rate)
+        }
+        (&Method::PATCH, ["collections", id, "items"]) => {
+            let body = read_body_within(req, 8 * 1024 * 1024).await;
+            content::update_items(shared, id, false, body, rate)
+        }
+        (&Method::PATCH, ["collections", id, "items", "live"]) => {
+            let body = read_body_within(req, 8 * 1024 * 1024).await;
+            content::update_items(shared, id, true, body, rate)
+        }
         (&Method::POST, ["sites", site, "assets"]) => {
             handlers::create_asset(shared, site, req, rate).await
         }
@@ -111,7 +153,7 @@ async fn api(shared: &Shared, req: Request<Incoming>, segments: &[String]) -> Re
         _ => webflow_error(
             StatusCode::NOT_FOUND,
             "route_not_found",
-            "The sandbox serves the Assets API only",
+            "The sandbox serves the Assets API and the site, page, component and CMS reads only",
             vec![],
             rate,
         ),
@@ -120,6 +162,25 @@ async fn api(shared: &Shared, req: Request<Incoming>, segments: &[String]) -> Re
         shared.stats.refused.fetch_add(1, Ordering::Relaxed);
     }
     resp
+}
+
+/// The scope a call needs, as Webflow's spec lists it.
+fn required_scope(method: &Method, segs: &[&str]) -> Option<&'static str> {
+    let read = method == Method::GET;
+    Some(match segs {
+        ["sites", _] => "sites:read",
+        ["sites", _, "pages"] | ["pages", ..] => "pages:read",
+        ["sites", _, "components", ..] => "components:read",
+        ["sites", _, "collections"] | ["collections", ..] if read => "cms:read",
+        ["collections", ..] => "cms:write",
+        ["sites", _, "assets" | "asset_folders"] | ["assets" | "asset_folders", ..] if read => {
+            "assets:read"
+        }
+        ["sites", _, "assets" | "asset_folders"] | ["assets" | "asset_folders", ..] => {
+            "assets:write"
+        }
+        _ => return None,
+    })
 }
 
 /// Serves a stored file, streamed from disk.

@@ -1,10 +1,12 @@
 //! How a sandbox behaves, and its fixed names.
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use super::faults::Faults;
+use super::site::SiteModel;
 use crate::Limits;
 
 /// The sandbox's default token.
@@ -23,6 +25,14 @@ pub struct SandboxConfig {
     pub token: String,
     /// The one site that exists (default [`SANDBOX_SITE_ID`]).
     pub site_id: String,
+    /// Other tokens the API accepts, each with only the scopes listed
+    /// (`cms:read`, `pages:read`, ...): a call outside them is answered
+    /// 403 `missing_scopes`, as Webflow answers. The main token has every
+    /// scope.
+    pub scoped_tokens: BTreeMap<String, Vec<String>>,
+    /// The site's pages, components, locales and collections (default:
+    /// none), e.g. read with [`SiteModel::from_json`].
+    pub site: SiteModel,
     /// Where the API listens; port 0 lets the OS pick (default 127.0.0.1:0).
     pub api_addr: SocketAddr,
     /// Where S3 listens (default 127.0.0.1:0).
@@ -54,6 +64,8 @@ impl Default for SandboxConfig {
         Self {
             token: SANDBOX_TOKEN.to_owned(),
             site_id: SANDBOX_SITE_ID.to_owned(),
+            scoped_tokens: BTreeMap::new(),
+            site: SiteModel::default(),
             api_addr: loopback,
             storage_addr: loopback,
             storage_dir: None,

@@ -22,6 +22,7 @@
 
 mod api;
 mod config;
+mod content;
 mod faults;
 mod handlers;
 mod post_policy;
@@ -30,6 +31,7 @@ mod requests;
 mod respond;
 mod server;
 mod shared;
+mod site;
 mod stats;
 mod store;
 
@@ -40,6 +42,10 @@ use std::time::Duration;
 
 pub use config::{SANDBOX_BUCKET, SANDBOX_SITE_ID, SANDBOX_TOKEN, SandboxConfig};
 pub use faults::Faults;
+pub use site::{
+    CollectionModel, ComponentModel, FieldModel, ItemModel, LocaleModel, PRIMARY_CMS_LOCALE_ID,
+    PRIMARY_LOCALE_ID, PageModel, SiteModel,
+};
 pub use stats::{OperationStats, Stats};
 
 use crate::{Client, Error, RetryPolicy};
@@ -70,6 +76,10 @@ impl Sandbox {
     pub async fn start(config: SandboxConfig) -> Result<Self, Error> {
         crate::validate::object_id("sandbox site id", &config.site_id)?;
         crate::config::Token::new(config.token.clone())?;
+        for token in config.scoped_tokens.keys() {
+            crate::config::Token::new(token.clone())?;
+        }
+        config.site.check()?;
         let io = |what: &str, e: std::io::Error| Error::Io {
             path: what.to_owned(),
             source: e,
@@ -167,6 +177,36 @@ impl Sandbox {
     /// The file S3 stored under `key`.
     pub fn object_path(&self, key: &str) -> PathBuf {
         self.shared.root.join(SANDBOX_BUCKET).join(key)
+    }
+
+    /// A copy of the site's pages, components, locales and collections as
+    /// they are now (item updates included).
+    pub fn site(&self) -> SiteModel {
+        self.shared.site().clone()
+    }
+
+    /// Changes the site, as an editor in the Designer would: a page whose
+    /// nodes change gets a new `lastUpdated` (unless `edit` set one).
+    ///
+    /// ```no_run
+    /// # async fn run(sandbox: webflow_assets::sandbox::Sandbox) {
+    /// sandbox.edit_site(|site| {
+    ///     site.pages[0].nodes[0]["image"]["assetId"] = "659595234426a9fcbad57044".into();
+    /// });
+    /// # }
+    /// ```
+    pub fn edit_site(&self, edit: impl FnOnce(&mut SiteModel)) {
+        let mut site = self.shared.site_mut();
+        let before = site.clone();
+        edit(&mut site);
+        let now = chrono::Utc::now();
+        for page in site.pages.iter_mut() {
+            let old = before.pages.iter().find(|p| p.id == page.id);
+            let changed = old.is_none_or(|o| o.nodes != page.nodes || o.localized != page.localized);
+            if changed && old.is_some_and(|o| o.last_updated == page.last_updated) {
+                page.last_updated = now.max(page.last_updated + chrono::Duration::milliseconds(1));
+            }
+        }
     }
 
     /// The counters.

@@ -24,7 +24,12 @@ pub(crate) enum BadBody {
 pub(crate) type JsonBody = Result<serde_json::Map<String, Value>, BadBody>;
 
 pub(crate) async fn read_body(req: Request<Incoming>) -> JsonBody {
-    let bytes = Limited::new(req.into_body(), 64 * 1024)
+    read_body_within(req, 64 * 1024).await
+}
+
+/// [`read_body`] with another limit: item updates carry rich text.
+pub(crate) async fn read_body_within(req: Request<Incoming>, limit: usize) -> JsonBody {
+    let bytes = Limited::new(req.into_body(), limit)
         .collect()
         .await
         .map_err(|_| BadBody::TooLarge)?

@@ -28,6 +28,8 @@ pub(crate) struct Shared {
     pub storage_addr: SocketAddr,
     pub stats: Counters,
     pub store: Store,
+    /// Pages, components, collections: see `site.rs`.
+    pub(super) site: std::sync::Mutex<super::site::SiteModel>,
     pub dice: Dice,
     pub limiter: RateLimiter,
     pub signer: PolicySigner,
@@ -63,10 +65,33 @@ impl Shared {
             storage_count: Counter::default(),
             stats: Counters::default(),
             store: Default::default(),
+            site: std::sync::Mutex::new(config.site.clone()),
             config,
             root,
             api_addr,
             storage_addr,
         })
+    }
+
+    /// The site model, read.
+    pub(super) fn site(&self) -> std::sync::MutexGuard<'_, super::site::SiteModel> {
+        self.site.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The site model, to change.
+    pub(super) fn site_mut(&self) -> std::sync::MutexGuard<'_, super::site::SiteModel> {
+        self.site()
+    }
+
+    /// The scopes of a token the sandbox accepts: every scope for its main
+    /// token, the listed ones for the others, `None` for an unknown token.
+    pub(super) fn scopes_of(&self, token: &str) -> Option<Option<&[String]>> {
+        if token == self.config.token {
+            return Some(None);
+        }
+        self.config
+            .scoped_tokens
+            .get(token)
+            .map(|s| Some(s.as_slice()))
     }
 }

@@ -21,6 +21,28 @@ pub(crate) struct OperationCounters {
     pub(crate) folders_created: AtomicU64,
     /// Get Asset Folder calls answered with 200.
     pub(crate) folders_fetched: AtomicU64,
+    /// Get Site calls answered with 200.
+    pub(crate) site_fetched: AtomicU64,
+    /// List Pages calls answered with 200.
+    pub(crate) pages_listed: AtomicU64,
+    /// Get Page Content calls answered with 200.
+    pub(crate) page_contents: AtomicU64,
+    /// List Components calls answered with 200.
+    pub(crate) components_listed: AtomicU64,
+    /// Get Component Content calls answered with 200.
+    pub(crate) component_contents: AtomicU64,
+    /// List Collections calls answered with 200.
+    pub(crate) collections_listed: AtomicU64,
+    /// Get Collection Details calls answered with 200.
+    pub(crate) collections_fetched: AtomicU64,
+    /// List Items (staged) calls answered with 200.
+    pub(crate) items_listed: AtomicU64,
+    /// List Live Items calls answered with 200.
+    pub(crate) live_items_listed: AtomicU64,
+    /// Update Items (staged) calls answered with 200.
+    pub(crate) items_updated: AtomicU64,
+    /// Update Live Items calls answered with 200.
+    pub(crate) live_items_updated: AtomicU64,
 }
 
 /// The sandbox's live counters, shared by its handlers.
@@ -57,6 +79,17 @@ impl Counters {
                 folders_listed: get(&o.folders_listed),
                 folders_created: get(&o.folders_created),
                 folders_fetched: get(&o.folders_fetched),
+                site_fetched: get(&o.site_fetched),
+                pages_listed: get(&o.pages_listed),
+                page_contents: get(&o.page_contents),
+                components_listed: get(&o.components_listed),
+                component_contents: get(&o.component_contents),
+                collections_listed: get(&o.collections_listed),
+                collections_fetched: get(&o.collections_fetched),
+                items_listed: get(&o.items_listed),
+                live_items_listed: get(&o.live_items_listed),
+                items_updated: get(&o.items_updated),
+                live_items_updated: get(&o.live_items_updated),
             },
         }
     }
@@ -85,7 +118,7 @@ pub struct Stats {
     pub operations: OperationStats,
 }
 
-/// Calls answered, per operation of the Assets API.
+/// Calls answered, per operation.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OperationStats {
@@ -103,6 +136,28 @@ pub struct OperationStats {
     pub folders_created: u64,
     /// Get Asset Folder calls answered with 200.
     pub folders_fetched: u64,
+    /// Get Site calls answered with 200.
+    pub site_fetched: u64,
+    /// List Pages calls answered with 200.
+    pub pages_listed: u64,
+    /// Get Page Content calls answered with 200.
+    pub page_contents: u64,
+    /// List Components calls answered with 200.
+    pub components_listed: u64,
+    /// Get Component Content calls answered with 200.
+    pub component_contents: u64,
+    /// List Collections calls answered with 200.
+    pub collections_listed: u64,
+    /// Get Collection Details calls answered with 200.
+    pub collections_fetched: u64,
+    /// List Items (staged) calls answered with 200.
+    pub items_listed: u64,
+    /// List Live Items calls answered with 200.
+    pub live_items_listed: u64,
+    /// Update Items (staged) calls answered with 200.
+    pub items_updated: u64,
+    /// Update Live Items calls answered with 200.
+    pub live_items_updated: u64,
 }
 
 impl Stats {
