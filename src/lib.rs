@@ -41,6 +41,7 @@ client! {
     mod source;
     mod tls;
     mod upload;
+    pub mod usage;
     pub mod validate;
 
     pub use assets::{AssetUpdate, ListOptions, MAX_PAGE};
@@ -61,6 +62,7 @@ client! {
     pub use hash::{HASH_BUFFER, hash_read_with_buffer};
     pub use rate_limit::{MAX_RETRY_AFTER, RateLimit, retry_after};
     pub use retry::{OnRetry, RetryEvent, RetryPolicy};
+    pub use usage::UsageIndex;
     pub use source::{CHUNK_SIZE, Progress, UploadSource, hash_source};
     pub use upload::{
         ACCEPTED_CONTENT_TYPES, Downloaded, Limits, PostOptions, Preflight, StoredObject, UploadOptions,
