@@ -13,6 +13,7 @@ use webflow_assets::types::{Asset, AssetFolder};
 use webflow_assets::{AssetUpdate, Client, ListOptions};
 
 use super::connect::{self, ApiArgs, check_id};
+use super::usage::IndexArgs;
 use super::{EXIT_FAILED, EXIT_OK, Usage};
 
 const DEFAULT_FIELDS: [&str; 6] = ["id", "name", "size", "type", "folder", "alt"];
@@ -20,7 +21,7 @@ const ALL_FIELDS: [&str; 9] = [
     "id", "name", "size", "type", "folder", "alt", "created", "updated", "url",
 ];
 
-fn client(api: &ApiArgs) -> Result<Client, Usage> {
+pub(super) fn client(api: &ApiArgs) -> Result<Client, Usage> {
     connect::client(api, connect::policy(3, Duration::from_secs(10)))
 }
 
@@ -84,28 +85,76 @@ pub(crate) async fn assets(args: AssetsArgs) -> Result<u8, Usage> {
                 Err(e) => failed(&e),
             })
         }
-        AssetsCommand::Delete { ids, yes } => {
+        AssetsCommand::Usage { ids, index } => super::usage::usage(api, &ids, &index).await,
+        AssetsCommand::Unused { folder, index } => {
+            super::usage::unused(api, folder.as_deref(), &index).await
+        }
+        AssetsCommand::Delete {
+            mut ids,
+            yes,
+            force,
+            index,
+        } => {
             for id in &ids {
                 check_id("asset id", id)?;
             }
-            if !yes {
-                if !std::io::stdin().is_terminal() {
-                    return Err(Usage(format!(
-                        "deleting {} asset(s) needs a yes: pass --yes (there is no terminal to ask on)",
-                        ids.len()
-                    )));
+            if !yes && !std::io::stdin().is_terminal() {
+                return Err(Usage(format!(
+                    "deleting {} asset(s) needs a yes: pass --yes (there is no terminal to ask on)",
+                    ids.len()
+                )));
+            }
+            let mut code = EXIT_OK;
+            if !force {
+                let site = connect::site(api)?;
+                let idx = match super::usage::scan::scan(&client(api)?, &site, &index, api.json).await {
+                    Ok(i) => i,
+                    Err(e) => {
+                        eprintln!(
+                            "error: cannot check where the assets are used, so nothing was deleted: {}; pass --force to delete without checking",
+                            super::hints::message(&e)
+                        );
+                        return Ok(EXIT_FAILED);
+                    }
+                };
+                if !idx.gaps.is_empty() {
+                    super::usage::scan::gaps(&idx);
+                    eprintln!(
+                        "error: nothing was deleted: where the assets are used is not fully known; pass --force to delete without checking"
+                    );
+                    return Ok(EXIT_FAILED);
                 }
+                ids.retain(|id| {
+                    let places: Vec<String> = idx.uses_of(id).map(ToString::to_string).collect();
+                    if places.is_empty() {
+                        return true;
+                    }
+                    code = EXIT_FAILED;
+                    if api.json {
+                        println!("{}", json!({"id": id, "status": "in use", "uses": idx.uses_of(id).collect::<Vec<_>>()}));
+                    } else {
+                        eprintln!("error: {id} is in use, not deleted (pass --force to delete it anyway):");
+                        for p in places {
+                            eprintln!("  {p}");
+                        }
+                    }
+                    false
+                });
+                if ids.is_empty() {
+                    return Ok(code);
+                }
+            }
+            if !yes {
                 eprint!("Delete {} asset(s) ({})? [y/N] ", ids.len(), ids.join(", "));
                 let _ = std::io::stderr().flush();
                 let mut answer = String::new();
                 let _ = std::io::stdin().read_line(&mut answer);
                 if !matches!(answer.trim(), "y" | "Y" | "yes") {
                     eprintln!("nothing deleted");
-                    return Ok(EXIT_OK);
+                    return Ok(code);
                 }
             }
             let client = client(api)?;
-            let mut code = EXIT_OK;
             for id in &ids {
                 match client.delete_asset(id).await {
                     Ok(()) if api.json => println!("{}", json!({"id": id, "status": "deleted"})),
@@ -367,7 +416,9 @@ pub(crate) enum AssetsCommand {
         #[arg(long)]
         dry_run: bool,
     },
-    /// Delete assets (asks first on a terminal unless --yes).
+    /// Delete assets (asks first on a terminal unless --yes). An asset
+    /// still used by a page, component or CMS item (staged or live) is
+    /// refused, naming where, unless --force.
     Delete {
         /// The asset ids.
         #[arg(required = true)]
@@ -375,6 +426,29 @@ pub(crate) enum AssetsCommand {
         /// Delete without asking (required when not on a terminal).
         #[arg(long, short)]
         yes: bool,
+        /// Delete even assets in use (their pages and items show broken
+        /// images), without scanning the site first.
+        #[arg(long)]
+        force: bool,
+        #[command(flatten)]
+        index: IndexArgs,
+    },
+    /// Where the site uses these assets: pages and components (every
+    /// locale), CMS items (staged and live).
+    Usage {
+        /// The asset ids.
+        #[arg(required = true)]
+        ids: Vec<String>,
+        #[command(flatten)]
+        index: IndexArgs,
+    },
+    /// The assets used nowhere the API shows (its blind spots are named).
+    Unused {
+        /// Only the assets of this folder and the folders below it.
+        #[arg(long)]
+        folder: Option<String>,
+        #[command(flatten)]
+        index: IndexArgs,
     },
 }
 

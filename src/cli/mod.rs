@@ -13,6 +13,7 @@ mod report;
 mod sandbox_cmd;
 mod sync;
 mod upload;
+mod usage;
 
 use std::process::ExitCode;
 

@@ -242,6 +242,25 @@ pub(crate) struct CollectionScan {
     pub fields: Vec<(String, String)>,
 }
 
+/// What the last scan read: how much of the site, and how much of it again.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ScanSummary {
+    /// Pages listed, over every locale.
+    pub pages: usize,
+    /// Of those, the pages whose content was read (new or changed).
+    pub pages_read: usize,
+    /// Component contents read, over every locale.
+    pub components: usize,
+    /// Collections.
+    pub collections: usize,
+    /// Collections whose details (fields) were read.
+    pub collections_read: usize,
+    /// Items listed, staged and live, over every locale.
+    pub items: usize,
+}
+
 /// Where a site uses its assets, as of its last scan. Kept between runs
 /// ([`save`](Self::save), [`load`](Self::load)): a rescan reads again only
 /// the pages whose `lastUpdated` changed.
@@ -255,6 +274,9 @@ pub struct UsageIndex {
     pub scanned_at: Option<DateTime<Utc>>,
     /// Parts the last scan could not read.
     pub gaps: Vec<ScopeGap>,
+    /// What the last scan read.
+    #[serde(default)]
+    pub summary: ScanSummary,
     /// Asset id to hosted URL, as listed by the last scan.
     pub(crate) assets: BTreeMap<String, Option<String>>,
     /// Per `page id|locale id` (empty for the primary locale).
@@ -281,6 +303,7 @@ impl UsageIndex {
             site_id: site_id.into(),
             scanned_at: None,
             gaps: vec![],
+            summary: ScanSummary::default(),
             assets: BTreeMap::new(),
             pages: BTreeMap::new(),
             components: BTreeMap::new(),

@@ -6,7 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use futures::{StreamExt, TryStreamExt};
 use serde_json::Value;
 
-use super::{CollectionScan, ContentScan, FieldValue, Place, ScopeGap, UsageIndex, Use, html};
+use super::{
+    CollectionScan, ContentScan, FieldValue, Place, ScanSummary, ScopeGap, UsageIndex, Use, html,
+};
 use crate::assets::ListOptions;
 use crate::client::Client;
 use crate::content::{Stage, scope};
@@ -96,18 +98,25 @@ impl Client {
             Err(e) => return Err(e),
         }
 
-        match self.scan_pages(site_id, &locales, &previous).await {
+        let mut summary = ScanSummary::default();
+        match self
+            .scan_pages(site_id, &locales, &previous, &mut summary)
+            .await
+        {
             Ok(pages) => index.pages = pages,
             Err(e) if is_forbidden(&e) => gap(&mut gaps, scope::PAGES_READ, "static pages"),
             Err(e) => return Err(e),
         }
         match self.scan_components(site_id, &locales).await {
-            Ok(components) => index.components = components,
+            Ok(components) => {
+                summary.components = components.len();
+                index.components = components;
+            }
             Err(e) if is_forbidden(&e) => gap(&mut gaps, scope::COMPONENTS_READ, "components"),
             Err(e) => return Err(e),
         }
         match self
-            .scan_cms(site_id, &locales, &previous, &by_url, &mut index)
+            .scan_cms(site_id, &locales, &previous, &by_url, &mut index, &mut summary)
             .await
         {
             Ok(()) => {}
@@ -119,6 +128,7 @@ impl Client {
             Err(e) => return Err(e),
         }
         index.gaps = gaps;
+        index.summary = summary;
         index.found = merged(&index);
         index.scanned_at = Some(chrono::Utc::now());
         Ok(index)
@@ -129,6 +139,7 @@ impl Client {
         site_id: &str,
         locales: &[Locale],
         previous: &UsageIndex,
+        summary: &mut ScanSummary,
     ) -> Result<BTreeMap<String, ContentScan>, Error> {
         let mut out = BTreeMap::new();
         for locale in locales {
@@ -137,6 +148,7 @@ impl Client {
                 .try_collect()
                 .await?;
             let mut stale = Vec::new();
+            summary.pages += pages.len();
             for page in pages {
                 let key = content_key(&page.id, locale);
                 let stamp = page.last_updated.map(|t| t.to_rfc3339());
@@ -191,6 +203,7 @@ impl Client {
             .buffer_unordered(CONCURRENCY)
             .try_collect::<Vec<_>>()
             .await?;
+            summary.pages_read += read.len();
             out.extend(read);
         }
         Ok(out)
@@ -250,13 +263,16 @@ impl Client {
         previous: &UsageIndex,
         by_url: &BTreeMap<String, String>,
         index: &mut UsageIndex,
+        summary: &mut ScanSummary,
     ) -> Result<(), Error> {
         let collections = self.list_collections(site_id).await?;
+        summary.collections = collections.len();
         for c in collections {
             let stamp = c.last_updated.map(|t| t.to_rfc3339());
             let details = match previous.collections.get(&c.id) {
                 Some(kept) if stamp.is_some() && kept.last_updated == stamp => kept.clone(),
                 _ => {
+                    summary.collections_read += 1;
                     let full = self.get_collection(&c.id).await?;
                     CollectionScan {
                         name: c.display_name.clone().or(full.display_name),
@@ -278,6 +294,7 @@ impl Client {
                             .list_items(&c.id, stage, locale.cms_id.clone())
                             .try_collect()
                             .await?;
+                        summary.items += items.len();
                         for item in items {
                             let name = item
                                 .field_data

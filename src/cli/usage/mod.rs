@@ -1,0 +1,122 @@
+//! `assets usage` and `assets unused`: where the site uses its assets, and
+//! which it uses nowhere the API shows. `assets delete` and `sync --prune`
+//! use the same scan (`scan.rs`).
+
+pub(crate) mod scan;
+
+use futures::TryStreamExt;
+use serde_json::json;
+use webflow_assets::ListOptions;
+use webflow_assets::usage::Place;
+
+use super::connect::{self, ApiArgs, check_id};
+use super::{EXIT_FAILED, EXIT_OK, Usage, hints};
+pub(crate) use scan::IndexArgs;
+
+/// `assets usage ID...`.
+pub(crate) async fn usage(api: &ApiArgs, ids: &[String], index: &IndexArgs) -> Result<u8, Usage> {
+    for id in ids {
+        check_id("asset id", id)?;
+    }
+    let site = connect::site(api)?;
+    let client = super::assets_cmd::client(api)?;
+    let idx = match scan::scan(&client, &site, index, api.json).await {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("error: cannot scan the site: {}", hints::message(&e));
+            return Ok(EXIT_FAILED);
+        }
+    };
+    if api.json {
+        for id in ids {
+            let uses: Vec<&Place> = idx.uses_of(id).collect();
+            println!(
+                "{}",
+                json!({"id": id, "used": !uses.is_empty(), "complete": idx.gaps.is_empty(), "uses": uses})
+            );
+        }
+    } else {
+        println!("{:<24}  USED IN", "ASSET");
+        for id in ids {
+            let mut uses = idx.uses_of(id).peekable();
+            if uses.peek().is_none() {
+                let verdict = if idx.gaps.is_empty() {
+                    "nowhere the API shows"
+                } else {
+                    "nowhere in the parts read (see the errors below)"
+                };
+                println!("{id:<24}  {verdict}");
+            }
+            for (i, place) in uses.enumerate() {
+                let shown = if i == 0 { id.as_str() } else { "" };
+                println!("{shown:<24}  {place}");
+            }
+        }
+        scan::blind_spots();
+    }
+    scan::gaps(&idx);
+    Ok(if idx.gaps.is_empty() { EXIT_OK } else { EXIT_FAILED })
+}
+
+/// `assets unused [--folder ID]`.
+pub(crate) async fn unused(
+    api: &ApiArgs,
+    folder: Option<&str>,
+    index: &IndexArgs,
+) -> Result<u8, Usage> {
+    if let Some(f) = folder {
+        check_id("folder id (--folder)", f)?;
+    }
+    let site = connect::site(api)?;
+    let client = super::assets_cmd::client(api)?;
+    let idx = match scan::scan(&client, &site, index, api.json).await {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("error: cannot scan the site: {}", hints::message(&e));
+            return Ok(EXIT_FAILED);
+        }
+    };
+    if !idx.gaps.is_empty() {
+        // Never a list of "unused" assets that were not checked.
+        scan::gaps(&idx);
+        return Ok(EXIT_FAILED);
+    }
+    let mut options = ListOptions::new();
+    if let Some(f) = folder {
+        options = options.folder(f);
+    }
+    let assets: Vec<_> = match client.list_assets(&site, options).try_collect().await {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("error: cannot list the assets: {}", hints::message(&e));
+            return Ok(EXIT_FAILED);
+        }
+    };
+    let unused: Vec<_> = assets.iter().filter(|a| !idx.is_used(&a.id)).collect();
+    if api.json {
+        for a in &unused {
+            println!(
+                "{}",
+                json!({"id": a.id, "name": a.display_name.as_deref().or(a.original_file_name.as_deref()), "url": a.hosted_url})
+            );
+        }
+    } else {
+        for a in &unused {
+            println!(
+                "{}  {}",
+                a.id,
+                a.original_file_name
+                    .as_deref()
+                    .or(a.display_name.as_deref())
+                    .unwrap_or("")
+            );
+        }
+        eprintln!(
+            "{} of {} asset(s) used nowhere the API shows",
+            unused.len(),
+            assets.len()
+        );
+        scan::blind_spots();
+    }
+    Ok(EXIT_OK)
+}
