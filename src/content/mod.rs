@@ -24,8 +24,6 @@ pub(crate) mod scope {
     pub const COMPONENTS_READ: &str = "components:read";
     /// Collections and items.
     pub const CMS_READ: &str = "cms:read";
-    /// Item updates.
-    pub const CMS_WRITE: &str = "cms:write";
 }
 
 pub(crate) const GET_SITE: Operation = Operation::idempotent("Get Site", "GET", "/sites/{site_id}");

@@ -11,7 +11,7 @@ use webflow_assets::{Client, FileDigest, UploadOptions, UploadSource};
 
 use super::plan::{self, Action, Local};
 use super::state::{self, Event, State};
-use super::{Output, SyncArgs, settle};
+use super::{Output, SyncArgs, settle, usage};
 use crate::cli::progress::Bars;
 use crate::cli::{hints, interrupt};
 
@@ -116,10 +116,37 @@ pub(super) async fn execute(
     let interrupted = cancelled.load(Ordering::SeqCst);
     // Nothing is deleted after an interruption: a rerun decides again.
     let deletes = if interrupted { Vec::new() } else { deletes };
+    // What the site still uses: scanned (and CMS references moved to the
+    // new uploads) before anything is deleted.
+    let verdict = if interrupted {
+        None
+    } else {
+        let snapshot = state.reread().unwrap_or_default();
+        Some(usage::guard(client, site, &state.snapshot, &snapshot, &deletes, args, out).await)
+    };
+    if let Some(v) = &verdict {
+        failed += v.failed;
+        if let Some(why) = &v.stop
+            && !deletes.is_empty()
+        {
+            eprintln!("error: {why}");
+            failed += 1;
+        }
+    }
     for action in deletes {
         let Action::Delete { id, path } = &action else {
             continue;
         };
+        match &verdict {
+            Some(v) if v.stop.is_some() => continue,
+            Some(v) => {
+                if let Some(places) = v.keep.get(id) {
+                    usage::show_kept(out, id, places, "kept");
+                    continue;
+                }
+            }
+            None => {}
+        }
         let result = match client.delete_asset(id).await {
             Ok(()) | Err(webflow_assets::Error::NotFound(_)) => {
                 let mut r = state.record(Event::Deleted { id: id.clone() });

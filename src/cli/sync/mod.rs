@@ -11,6 +11,7 @@ mod execute;
 mod plan;
 mod settle;
 mod state;
+mod usage;
 
 use std::collections::BTreeSet;
 use std::io::IsTerminal;
@@ -41,9 +42,24 @@ pub(crate) struct SyncArgs {
     #[arg(long, value_name = "FILE")]
     pub alt_text_file: Option<PathBuf>,
     /// Delete the assets this sync put on the site whose files are gone (or
-    /// were replaced); never an asset the state does not record as its own.
+    /// were replaced); never an asset the state does not record as its own,
+    /// and never one a page, component or CMS item still uses (the site is
+    /// scanned first; it needs the read scopes).
     #[arg(long)]
     pub prune: bool,
+    /// With --prune: delete assets even where the site still uses them,
+    /// without scanning.
+    #[arg(long, requires = "prune")]
+    pub force: bool,
+    /// Move live CMS items to the new asset of a changed file too (this
+    /// changes the published site); staged items always move.
+    #[arg(long)]
+    pub publish: bool,
+    /// Leave CMS references to replaced assets as they are.
+    #[arg(long, conflicts_with = "publish")]
+    pub no_relink: bool,
+    #[command(flatten)]
+    pub index: crate::cli::usage::IndexArgs,
     /// Do not ask before deleting (needed with --prune off a terminal).
     #[arg(long, short)]
     pub yes: bool,
@@ -139,6 +155,7 @@ pub(crate) async fn run(args: SyncArgs) -> Result<u8, Usage> {
         for action in &plan.actions {
             out.action(action, "planned", None);
         }
+        usage::preview(&client, &site, &state.snapshot, &plan, &args, &out).await;
         out.summary(&plan, "would be");
         return Ok(EXIT_OK);
     }

@@ -356,7 +356,7 @@ pub(crate) fn plan(
             }
         }
         // Replaced now, or by an upload of this run.
-        let mut replaced: BTreeSet<String> = state.superseded.clone();
+        let mut replaced: BTreeSet<String> = state.superseded.keys().cloned().collect();
         for a in &plan.actions {
             if let Action::Upload { path, .. } = a
                 && let Some(r) = state.files.get(path)

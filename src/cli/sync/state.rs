@@ -12,7 +12,7 @@
 //! rewrites the journal as a compact snapshot (a new file, synced, renamed
 //! over the old one).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -44,7 +44,13 @@ pub(crate) enum Event {
     Alt { path: String, alt: Option<String> },
     /// An asset of this sync that no file maps to any more (the file
     /// changed or moved, and the new one was uploaded): deleted by `--prune`.
-    Superseded { id: String },
+    Superseded {
+        id: String,
+        /// The file whose new upload replaced it, when known: its CMS
+        /// references move to that file's asset.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        by: Option<String>,
+    },
     /// A file's record is dropped (its asset was deleted, or is gone).
     Forget { path: String },
     /// An asset of this sync was deleted (or found gone).
@@ -73,7 +79,8 @@ pub(crate) struct Pending {
 pub(crate) struct Snapshot {
     pub files: BTreeMap<String, Record>,
     pub pending: BTreeMap<String, Pending>,
-    pub superseded: BTreeSet<String>,
+    /// Replaced assets, each with the file that replaced it (when known).
+    pub superseded: BTreeMap<String, Option<String>>,
 }
 
 impl Snapshot {
@@ -112,7 +119,7 @@ impl Snapshot {
                 if let Some(old) = self.files.insert(path.clone(), record)
                     && old.id != *id
                 {
-                    self.superseded.insert(old.id);
+                    self.superseded.insert(old.id, Some(path.clone()));
                 }
                 self.superseded.remove(id);
             }
@@ -121,8 +128,8 @@ impl Snapshot {
                     r.alt = alt.clone();
                 }
             }
-            Event::Superseded { id } => {
-                self.superseded.insert(id.clone());
+            Event::Superseded { id, by } => {
+                self.superseded.insert(id.clone(), by.clone());
             }
             Event::Forget { path } => {
                 self.files.remove(path);
@@ -138,7 +145,7 @@ impl Snapshot {
     /// Whether the sync put this asset there (and may delete it).
     #[cfg(test)]
     pub fn owns(&self, id: &str) -> bool {
-        self.superseded.contains(id) || self.files.values().any(|r| r.id == id)
+        self.superseded.contains_key(id) || self.files.values().any(|r| r.id == id)
     }
 }
 
@@ -244,9 +251,8 @@ impl State {
         self.append_raw(&event)
     }
 
-    /// Rewrites the journal as the snapshot of `events` (a new file, synced,
-    /// then renamed over the old one: a crash leaves one or the other).
-    pub fn compact(&self) -> Result<(), String> {
+    /// The state as the journal holds it now (what this run recorded too).
+    pub fn reread(&self) -> Result<Snapshot, String> {
         let text = std::fs::read_to_string(&self.path).map_err(|e| e.to_string())?;
         let mut snapshot = Snapshot::default();
         for line in text.lines().filter(|l| !l.trim().is_empty()) {
@@ -254,6 +260,13 @@ impl State {
                 snapshot.apply(&e);
             }
         }
+        Ok(snapshot)
+    }
+
+    /// Rewrites the journal as the snapshot of `events` (a new file, synced,
+    /// then renamed over the old one: a crash leaves one or the other).
+    pub fn compact(&self) -> Result<(), String> {
+        let snapshot = self.reread()?;
         let mut lines = vec![self.header.clone()];
         for (path, r) in &snapshot.files {
             lines.push(Event::Uploaded {
@@ -272,8 +285,11 @@ impl State {
                 name: p.name.clone(),
             });
         }
-        for id in &snapshot.superseded {
-            lines.push(Event::Superseded { id: id.clone() });
+        for (id, by) in &snapshot.superseded {
+            lines.push(Event::Superseded {
+                id: id.clone(),
+                by: by.clone(),
+            });
         }
         let tmp = self.path.with_extension("jsonl.tmp");
         let mut out = std::fs::File::create(&tmp).map_err(|e| e.to_string())?;
@@ -337,7 +353,7 @@ mod tests {
         s.compact().unwrap();
         let again = State::open(&path, site, None, false).unwrap();
         assert_eq!(again.snapshot.files["a.png"].alt.as_deref(), Some("x"));
-        assert!(again.snapshot.superseded.contains("i1"));
+        assert!(again.snapshot.superseded.contains_key("i1"));
 
         // Another root folder: refused, naming the file.
         let err = State::open(&path, site, Some("6436b1ce5281cace05b65aea"), false)
