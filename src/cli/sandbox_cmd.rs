@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use clap::Args;
 use webflow_assets::Limits;
-use webflow_assets::sandbox::{Faults, Sandbox, SandboxConfig};
+use webflow_assets::sandbox::{Faults, Sandbox, SandboxConfig, SiteModel};
 
 use super::{EXIT_OK, Usage};
 
@@ -22,7 +22,33 @@ pub(crate) async fn run(args: SandboxArgs) -> Result<u8, Usage> {
             )));
         }
     }
+    let site = match &args.site {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| Usage(format!("cannot read the site file {}: {e}", path.display())))?;
+            SiteModel::from_json(&text)
+                .map_err(|e| Usage(format!("{}: {}", path.display(), super::hints::message(&e))))?
+        }
+        None => SiteModel::default(),
+    };
+    let mut scoped_tokens = std::collections::BTreeMap::new();
+    for spec in &args.scoped_token {
+        let Some((token, scopes)) = spec.split_once('=') else {
+            return Err(Usage(format!(
+                "--scoped-token {spec:?}: write it TOKEN=SCOPE,SCOPE (e.g. reader=assets:read,pages:read)"
+            )));
+        };
+        let scopes: Vec<String> = scopes
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect();
+        scoped_tokens.insert(token.to_owned(), scopes);
+    }
     let config = SandboxConfig {
+        site,
+        scoped_tokens,
         token: args.token,
         api_addr: SocketAddr::from(([127, 0, 0, 1], args.port)),
         storage_addr: SocketAddr::from(([127, 0, 0, 1], args.storage_port)),
@@ -111,4 +137,13 @@ pub(crate) struct SandboxArgs {
     /// Seed of ids and injected failures, for replayable runs.
     #[arg(long)]
     pub seed: Option<u64>,
+    /// A site to serve: assets, locales, pages and components with their
+    /// content, collections with staged and live items (JSON; see the
+    /// README's sandbox section).
+    #[arg(long, value_name = "FILE")]
+    pub site: Option<PathBuf>,
+    /// Another token, with only the scopes listed: TOKEN=SCOPE,SCOPE
+    /// (repeatable). Calls outside them get 403 missing_scopes.
+    #[arg(long, value_name = "TOKEN=SCOPES")]
+    pub scoped_token: Vec<String>,
 }

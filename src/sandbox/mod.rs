@@ -43,7 +43,7 @@ use std::time::Duration;
 pub use config::{SANDBOX_BUCKET, SANDBOX_SITE_ID, SANDBOX_TOKEN, SandboxConfig};
 pub use faults::Faults;
 pub use site::{
-    CollectionModel, ComponentModel, FieldModel, ItemModel, LocaleModel, PRIMARY_CMS_LOCALE_ID,
+    AssetModel, CollectionModel, ComponentModel, FieldModel, ItemModel, LocaleModel, PRIMARY_CMS_LOCALE_ID,
     PRIMARY_LOCALE_ID, PageModel, SiteModel,
 };
 pub use stats::{OperationStats, Stats};
@@ -123,6 +123,7 @@ impl Sandbox {
             .map_err(|e| io("the S3 socket", e))?;
 
         let shared = Arc::new(shared::Shared::new(config, root, api_addr, storage_addr)?);
+        shared.seed_assets().map_err(|e| io("the site file's assets", e))?;
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let tasks = vec![
             tokio::spawn(server::serve(

@@ -73,6 +73,35 @@ impl Shared {
         })
     }
 
+    /// Stores the site model's assets, as if uploaded.
+    pub(super) fn seed_assets(&self) -> std::io::Result<()> {
+        let site = self.config.site_id.clone();
+        let now = chrono::Utc::now();
+        for a in &self.config.site.assets {
+            let key = format!("{site}/{}_{}", a.id, a.file_name);
+            let path = self.root.join(super::config::SANDBOX_BUCKET).join(&key);
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            let content = a.content.clone().unwrap_or_else(|| a.file_name.clone());
+            std::fs::write(&path, content)?;
+            self.store.add_asset(super::store::AssetRecord {
+                id: a.id.clone(),
+                site: site.clone(),
+                key,
+                file_name: a.file_name.clone(),
+                display_name: format!("{}_{}", a.id, a.file_name),
+                alt_text: a.alt_text.clone(),
+                content_type: crate::upload::guess_content_type(&a.file_name)
+                    .unwrap_or_else(|| "application/octet-stream".to_owned()),
+                folder: None,
+                created: now,
+                updated: now,
+            });
+        }
+        Ok(())
+    }
+
     /// The site model, read.
     pub(super) fn site(&self) -> std::sync::MutexGuard<'_, super::site::SiteModel> {
         self.site.lock().unwrap_or_else(|p| p.into_inner())

@@ -29,6 +29,10 @@ pub const PRIMARY_CMS_LOCALE_ID: &str = "653ad57de882f528b32e810e";
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct SiteModel {
+    /// Assets the site holds from the start, with their ids, so that the
+    /// pages and items below can use them.
+    #[serde(default)]
+    pub assets: Vec<AssetModel>,
     /// Secondary locales (the primary one is always there:
     /// [`PRIMARY_LOCALE_ID`]).
     #[serde(default)]
@@ -42,6 +46,22 @@ pub struct SiteModel {
     /// CMS collections.
     #[serde(default)]
     pub collections: Vec<CollectionModel>,
+}
+
+/// An asset the sandbox holds from its start.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AssetModel {
+    /// Its id.
+    pub id: String,
+    /// Its file name, with an extension.
+    pub file_name: String,
+    /// Its bytes, as text (default: the file name).
+    #[serde(default)]
+    pub content: Option<String>,
+    /// Its alt text.
+    #[serde(default)]
+    pub alt_text: Option<String>,
 }
 
 /// A secondary locale.
@@ -173,10 +193,19 @@ impl SiteModel {
     /// Ids are 24 hex digits where Webflow's are, and unique.
     pub(crate) fn check(&self) -> Result<(), crate::Error> {
         let mut seen = std::collections::BTreeSet::new();
+        for a in &self.assets {
+            crate::validate::file_name(&a.file_name).map_err(|e| {
+                crate::Error::invalid(
+                    format!("the site file's asset {}: {e}", a.id),
+                    "give each asset a file name with an extension",
+                )
+            })?;
+        }
         let ids = self
-            .locales
+            .assets
             .iter()
-            .flat_map(|l| [("locale", &l.id), ("CMS locale", &l.cms_locale_id)])
+            .map(|a| ("asset", &a.id))
+            .chain(self.locales.iter().flat_map(|l| [("locale", &l.id), ("CMS locale", &l.cms_locale_id)]))
             .chain(self.pages.iter().map(|p| ("page", &p.id)))
             .chain(self.components.iter().map(|c| ("component", &c.id)))
             .chain(self.collections.iter().map(|c| ("collection", &c.id)))
