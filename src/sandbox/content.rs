@@ -383,6 +383,7 @@ pub(crate) fn update_items(
             rate,
         );
     };
+    let sent = Value::Object(body.clone());
     // The spec's request type judges the body (item ids, at most 100, no
     // unknown keys).
     let request: types::ItemsUpdate = match serde_json::from_value(Value::Object(body)) {
@@ -466,6 +467,15 @@ pub(crate) fn update_items(
         updated.push((item.id.clone(), data, item.live.is_some()));
     }
     drop(model);
+    shared
+        .item_updates
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .push(super::site::ItemUpdateRecord {
+            collection_id: id.to_owned(),
+            live,
+            body: sent,
+        });
     let items: Vec<Value> = updated
         .into_iter()
         .map(|(id, data, published)| {

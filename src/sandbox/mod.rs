@@ -43,7 +43,7 @@ use std::time::Duration;
 pub use config::{SANDBOX_BUCKET, SANDBOX_SITE_ID, SANDBOX_TOKEN, SandboxConfig};
 pub use faults::Faults;
 pub use site::{
-    AssetModel, CollectionModel, ComponentModel, FieldModel, ItemModel, LocaleModel, PRIMARY_CMS_LOCALE_ID,
+    AssetModel, CollectionModel, ItemUpdateRecord, ComponentModel, FieldModel, ItemModel, LocaleModel, PRIMARY_CMS_LOCALE_ID,
     PRIMARY_LOCALE_ID, PageModel, SiteModel,
 };
 pub use stats::{OperationStats, Stats};
@@ -208,6 +208,15 @@ impl Sandbox {
                 page.last_updated = now.max(page.last_updated + chrono::Duration::milliseconds(1));
             }
         }
+    }
+
+    /// Every Update Items call carried out, in order, with its body.
+    pub fn item_updates(&self) -> Vec<ItemUpdateRecord> {
+        self.shared
+            .item_updates
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// The counters.

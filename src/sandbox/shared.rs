@@ -30,6 +30,8 @@ pub(crate) struct Shared {
     pub store: Store,
     /// Pages, components, collections: see `site.rs`.
     pub(super) site: std::sync::Mutex<super::site::SiteModel>,
+    /// Every accepted item update, in order.
+    pub(super) item_updates: std::sync::Mutex<Vec<super::site::ItemUpdateRecord>>,
     pub dice: Dice,
     pub limiter: RateLimiter,
     pub signer: PolicySigner,
@@ -66,6 +68,7 @@ impl Shared {
             stats: Counters::default(),
             store: Default::default(),
             site: std::sync::Mutex::new(config.site.clone()),
+            item_updates: Default::default(),
             config,
             root,
             api_addr,

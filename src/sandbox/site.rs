@@ -172,6 +172,20 @@ pub struct ItemModel {
     pub last_updated: DateTime<Utc>,
 }
 
+/// An Update Items call the sandbox carried out: for tests that check
+/// exactly what was sent.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ItemUpdateRecord {
+    /// The collection.
+    pub collection_id: String,
+    /// Whether it was Update Live Items.
+    pub live: bool,
+    /// The request body as sent.
+    pub body: Value,
+}
+
 fn epoch() -> DateTime<Utc> {
     DateTime::from_timestamp(1_700_000_000, 0).unwrap_or_default()
 }

@@ -19,3 +19,5 @@ mod sandbox_assets;
 mod spec;
 mod tls;
 mod upload;
+#[cfg(feature = "sandbox")]
+mod usage;
