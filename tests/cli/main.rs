@@ -9,3 +9,4 @@ mod drift;
 mod sync;
 mod upload;
 mod url_upload;
+mod usage;
