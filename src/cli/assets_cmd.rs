@@ -4,7 +4,6 @@
 
 use std::cmp::Ordering as CmpOrdering;
 use std::io::{IsTerminal, Write};
-use std::time::Duration;
 
 use clap::{Args, Subcommand};
 use futures::TryStreamExt;
@@ -21,8 +20,8 @@ const ALL_FIELDS: [&str; 9] = [
     "id", "name", "size", "type", "folder", "alt", "created", "updated", "url",
 ];
 
-pub(super) fn client(api: &ApiArgs) -> Result<Client, Usage> {
-    connect::client(api, connect::policy(3, Duration::from_secs(10)))
+fn client(api: &ApiArgs) -> Result<Client, Usage> {
+    connect::command_client(api)
 }
 
 /// An error of the API: one line on stderr, exit code 1.
@@ -107,7 +106,9 @@ pub(crate) async fn assets(args: AssetsArgs) -> Result<u8, Usage> {
             let mut code = EXIT_OK;
             if !force {
                 let site = connect::site(api)?;
-                let idx = match super::usage::scan::scan(&client(api)?, &site, &index, api.json).await {
+                let idx = match super::usage::scan::scan(&client(api)?, &site, &index, api.json)
+                    .await
+                {
                     Ok(i) => i,
                     Err(e) => {
                         eprintln!(

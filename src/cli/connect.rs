@@ -40,6 +40,12 @@ pub(crate) fn client(api: &ApiArgs, policy: RetryPolicy) -> Result<Client, Usage
         .map_err(|e| Usage(super::hints::message(&e)))
 }
 
+/// A client for the one-shot commands (`assets`, `folders`): quick to give
+/// up on an unreachable host.
+pub(crate) fn command_client(api: &ApiArgs) -> Result<Client, Usage> {
+    client(api, policy(3, Duration::from_secs(10)))
+}
+
 /// The site id, checked.
 pub(crate) fn site(api: &ApiArgs) -> Result<String, Usage> {
     let site = api.site.clone().ok_or_else(|| {

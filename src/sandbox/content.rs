@@ -78,12 +78,12 @@ fn locale_of(
     model: &SiteModel,
     pairs: &[(String, String)],
     rate: Rate,
-) -> Result<Option<String>, Response<Body>> {
+) -> Result<Option<String>, Box<Response<Body>>> {
     let Some(locale) = query_value(pairs, "localeId") else {
         return Ok(None);
     };
     if let Err(d) = check_id::<types::ListPagesLocaleId>("localeId", &locale) {
-        return Err(bad_page(d, rate));
+        return Err(Box::new(bad_page(d, rate)));
     }
     if locale == PRIMARY_LOCALE_ID {
         return Ok(None);
@@ -91,7 +91,7 @@ fn locale_of(
     if model.locales.iter().any(|l| l.id == locale) {
         Ok(Some(locale))
     } else {
-        Err(not_found("locale", rate))
+        Err(Box::new(not_found("locale", rate)))
     }
 }
 
@@ -106,7 +106,7 @@ pub(crate) fn list_pages(shared: &Shared, site: &str, query: &str, rate: Rate) -
     let model = shared.site();
     let locale = match locale_of(&model, &pairs, rate) {
         Ok(l) => l,
-        Err(resp) => return resp,
+        Err(resp) => return *resp,
     };
     let all = model
         .pages
@@ -134,7 +134,7 @@ pub(crate) fn page_content(shared: &Shared, id: &str, query: &str, rate: Rate) -
     let model = shared.site();
     let locale = match locale_of(&model, &pairs, rate) {
         Ok(l) => l,
-        Err(resp) => return resp,
+        Err(resp) => return *resp,
     };
     let Some(p) = model.pages.iter().find(|p| p.id == id) else {
         return not_found("page", rate);
@@ -198,7 +198,7 @@ pub(crate) fn component_content(
     let model = shared.site();
     let locale = match locale_of(&model, &pairs, rate) {
         Ok(l) => l,
-        Err(resp) => return resp,
+        Err(resp) => return *resp,
     };
     let Some(c) = model.components.iter().find(|c| c.id == id) else {
         return not_found("component", rate);
@@ -275,17 +275,17 @@ fn cms_locale_of(
     model: &SiteModel,
     pairs: &[(String, String)],
     rate: Rate,
-) -> Result<String, Response<Body>> {
+) -> Result<String, Box<Response<Body>>> {
     let Some(locale) = query_value(pairs, "cmsLocaleId") else {
         return Ok(PRIMARY_CMS_LOCALE_ID.to_owned());
     };
     if let Err(d) = check_id::<types::ListCollectionItemsCmsLocaleId>("cmsLocaleId", &locale) {
-        return Err(bad_page(d, rate));
+        return Err(Box::new(bad_page(d, rate)));
     }
     if locale == PRIMARY_CMS_LOCALE_ID || model.locales.iter().any(|l| l.cms_locale_id == locale) {
         Ok(locale)
     } else {
-        Err(not_found("locale", rate))
+        Err(Box::new(not_found("locale", rate)))
     }
 }
 
@@ -329,7 +329,7 @@ pub(crate) fn list_items(
     let model = shared.site();
     let locale = match cms_locale_of(&model, &pairs, rate) {
         Ok(l) => l,
-        Err(resp) => return resp,
+        Err(resp) => return *resp,
     };
     let Some(c) = model.collections.iter().find(|c| c.id == id) else {
         return not_found("collection", rate);
@@ -404,7 +404,10 @@ pub(crate) fn update_items(
     let mut details = Vec::new();
     for (i, update) in request.items.iter().enumerate() {
         if !c.items.iter().any(|item| item.id == *update.id) {
-            details.push(detail(&format!("items[{i}].id"), "no such item in this collection"));
+            details.push(detail(
+                &format!("items[{i}].id"),
+                "no such item in this collection",
+            ));
         }
         for (key, value) in &update.field_data {
             let kind = match key.as_str() {

@@ -43,8 +43,8 @@ use std::time::Duration;
 pub use config::{SANDBOX_BUCKET, SANDBOX_SITE_ID, SANDBOX_TOKEN, SandboxConfig};
 pub use faults::Faults;
 pub use site::{
-    AssetModel, CollectionModel, ItemUpdateRecord, ComponentModel, FieldModel, ItemModel, LocaleModel, PRIMARY_CMS_LOCALE_ID,
-    PRIMARY_LOCALE_ID, PageModel, SiteModel,
+    AssetModel, CollectionModel, ComponentModel, FieldModel, ItemModel, ItemUpdateRecord,
+    LocaleModel, PRIMARY_CMS_LOCALE_ID, PRIMARY_LOCALE_ID, PageModel, SiteModel,
 };
 pub use stats::{OperationStats, Stats};
 
@@ -123,7 +123,9 @@ impl Sandbox {
             .map_err(|e| io("the S3 socket", e))?;
 
         let shared = Arc::new(shared::Shared::new(config, root, api_addr, storage_addr)?);
-        shared.seed_assets().map_err(|e| io("the site file's assets", e))?;
+        shared
+            .seed_assets()
+            .map_err(|e| io("the site file's assets", e))?;
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let tasks = vec![
             tokio::spawn(server::serve(
@@ -203,7 +205,8 @@ impl Sandbox {
         let now = chrono::Utc::now();
         for page in site.pages.iter_mut() {
             let old = before.pages.iter().find(|p| p.id == page.id);
-            let changed = old.is_none_or(|o| o.nodes != page.nodes || o.localized != page.localized);
+            let changed =
+                old.is_none_or(|o| o.nodes != page.nodes || o.localized != page.localized);
             if changed && old.is_some_and(|o| o.last_updated == page.last_updated) {
                 page.last_updated = now.max(page.last_updated + chrono::Duration::milliseconds(1));
             }

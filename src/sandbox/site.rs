@@ -219,7 +219,11 @@ impl SiteModel {
             .assets
             .iter()
             .map(|a| ("asset", &a.id))
-            .chain(self.locales.iter().flat_map(|l| [("locale", &l.id), ("CMS locale", &l.cms_locale_id)]))
+            .chain(
+                self.locales
+                    .iter()
+                    .flat_map(|l| [("locale", &l.id), ("CMS locale", &l.cms_locale_id)]),
+            )
             .chain(self.pages.iter().map(|p| ("page", &p.id)))
             .chain(self.components.iter().map(|c| ("component", &c.id)))
             .chain(self.collections.iter().map(|c| ("collection", &c.id)))

@@ -56,7 +56,9 @@ async fn site_sandbox(config: SandboxConfig) -> Sandbox {
                        "live": {"name": "A post", "slug": "a-post", "image": {"fileId": LIVE_ONLY}}}]}]
     });
     let site = SiteModel::from_json(&site.to_string()).unwrap();
-    Sandbox::start(SandboxConfig { site, ..config }).await.unwrap()
+    Sandbox::start(SandboxConfig { site, ..config })
+        .await
+        .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -66,11 +68,22 @@ async fn usage_and_unused_name_places_and_the_blind_spots() {
     let d = dir.path();
     let out = run(&sandbox, d, &["assets", "usage", USED, LIVE_ONLY, UNUSED]).await;
     let stdout = text(&succeeded(&out).stdout);
-    assert!(stdout.contains(&format!("{USED}  page \"Home\" (/index, {PAGE}) node n1")), "{stdout}");
+    assert!(
+        stdout.contains(&format!("{USED}  page \"Home\" (/index, {PAGE}) node n1")),
+        "{stdout}"
+    );
     assert!(stdout.contains("field image (Image), live"), "{stdout}");
-    assert!(stdout.contains(&format!("{UNUSED}  nowhere the API shows")), "{stdout}");
+    assert!(
+        stdout.contains(&format!("{UNUSED}  nowhere the API shows")),
+        "{stdout}"
+    );
     let stderr = text(&out.stderr);
-    assert!(stderr.contains("background images") && stderr.contains("custom code") && stderr.contains("favicon"), "{stderr}");
+    assert!(
+        stderr.contains("background images")
+            && stderr.contains("custom code")
+            && stderr.contains("favicon"),
+        "{stderr}"
+    );
 
     let out = run(&sandbox, d, &["assets", "usage", LIVE_ONLY, "--json"]).await;
     let v = lines(succeeded(&out));
@@ -89,9 +102,15 @@ async fn a_missing_scope_is_an_error_naming_it_never_a_list_of_unused() {
     let mut config = SandboxConfig::default();
     config.scoped_tokens.insert(
         "no-cms".into(),
-        ["assets:read", "assets:write", "sites:read", "pages:read", "components:read"]
-            .map(String::from)
-            .to_vec(),
+        [
+            "assets:read",
+            "assets:write",
+            "sites:read",
+            "pages:read",
+            "components:read",
+        ]
+        .map(String::from)
+        .to_vec(),
     );
     let sandbox = site_sandbox(config).await;
     let dir = tempfile::tempdir().unwrap();
@@ -99,11 +118,24 @@ async fn a_missing_scope_is_an_error_naming_it_never_a_list_of_unused() {
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     assert_eq!(text(&out.stdout), "", "nothing is listed as unused");
     let stderr = text(&out.stderr);
-    assert!(stderr.contains("CMS items were not checked") && stderr.contains("cms:read"), "{stderr}");
+    assert!(
+        stderr.contains("CMS items were not checked") && stderr.contains("cms:read"),
+        "{stderr}"
+    );
     // Nor is anything deleted blind.
-    let out = run_as(&sandbox, "no-cms", dir.path(), &["assets", "delete", UNUSED, "--yes"]).await;
+    let out = run_as(
+        &sandbox,
+        "no-cms",
+        dir.path(),
+        &["assets", "delete", UNUSED, "--yes"],
+    )
+    .await;
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("nothing was deleted"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("nothing was deleted"),
+        "{}",
+        text(&out.stderr)
+    );
     assert_eq!(sandbox.stats().operations.deleted, 0);
 }
 
@@ -112,12 +144,23 @@ async fn delete_refuses_an_asset_in_use_and_force_deletes_it() {
     let sandbox = site_sandbox(SandboxConfig::default()).await;
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let out = run(&sandbox, d, &["assets", "delete", USED, LIVE_ONLY, UNUSED, "--yes"]).await;
+    let out = run(
+        &sandbox,
+        d,
+        &["assets", "delete", USED, LIVE_ONLY, UNUSED, "--yes"],
+    )
+    .await;
     assert_eq!(out.status.code(), Some(1));
     let stderr = text(&out.stderr);
-    assert!(stderr.contains(&format!("{USED} is in use, not deleted")), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{USED} is in use, not deleted")),
+        "{stderr}"
+    );
     assert!(stderr.contains("page \"Home\""), "{stderr}");
-    assert!(stderr.contains(&format!("{LIVE_ONLY} is in use")), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{LIVE_ONLY} is in use")),
+        "{stderr}"
+    );
     assert_eq!(text(&out.stdout), format!("deleted {UNUSED}\n"));
     assert_eq!(sandbox.stats().operations.deleted, 1);
 
@@ -179,7 +222,11 @@ async fn a_changed_logo_moves_its_cms_uses_and_is_pruned_only_once_unused() {
             item.live = Some(item.field_data.clone());
         }
     });
-    let live_before: Vec<_> = sandbox.site().collections[0].items.iter().map(|i| i.live.clone()).collect();
+    let live_before: Vec<_> = sandbox.site().collections[0]
+        .items
+        .iter()
+        .map(|i| i.live.clone())
+        .collect();
 
     // The file changes. A dry run shows the relinks and changes nothing.
     std::fs::write(d.join("tree/logo.png"), b"\x89PNG\r\n\x1a\nlogo v2").unwrap();
@@ -187,8 +234,15 @@ async fn a_changed_logo_moves_its_cms_uses_and_is_pruned_only_once_unused() {
     let planned = lines(succeeded(&out));
     let relinks: Vec<&Value> = planned.iter().filter(|v| v["action"] == "relink").collect();
     assert_eq!(relinks.len(), 3, "{planned:#?}");
-    assert!(relinks.iter().all(|r| r["status"] == "planned" && r["stage"] == "staged" && r["from"][0] == old.as_str()));
-    assert!(planned.iter().any(|v| v["action"] == "delete" && v["status"] == "would keep"), "{planned:#?}");
+    assert!(relinks.iter().all(|r| r["status"] == "planned"
+        && r["stage"] == "staged"
+        && r["from"][0] == old.as_str()));
+    assert!(
+        planned
+            .iter()
+            .any(|v| v["action"] == "delete" && v["status"] == "would keep"),
+        "{planned:#?}"
+    );
     assert!(sandbox.item_updates().is_empty());
     assert_eq!(sandbox.stats().created, 1);
 
@@ -197,7 +251,8 @@ async fn a_changed_logo_moves_its_cms_uses_and_is_pruned_only_once_unused() {
     let out = sync(&[]).await;
     let done = lines(succeeded(&out));
     assert!(
-        done.iter().any(|v| v["action"] == "upload" && v["status"] == "done"),
+        done.iter()
+            .any(|v| v["action"] == "upload" && v["status"] == "done"),
         "{done:#?}"
     );
     let new = client
@@ -206,7 +261,11 @@ async fn a_changed_logo_moves_its_cms_uses_and_is_pruned_only_once_unused() {
         .unwrap();
     let new_url = new.hosted_url.clone().unwrap();
     let updates = sandbox.item_updates();
-    assert_eq!(updates.len(), 1, "one PATCH for the collection's 3 staged items");
+    assert_eq!(
+        updates.len(),
+        1,
+        "one PATCH for the collection's 3 staged items"
+    );
     assert!(!updates[0].live);
     let redact = |v: &Value| {
         let text = v
@@ -218,22 +277,43 @@ async fn a_changed_logo_moves_its_cms_uses_and_is_pruned_only_once_unused() {
         serde_json::from_str::<Value>(&text).unwrap()
     };
     insta::assert_json_snapshot!("logo_staged_patch", redact(&updates[0].body));
-    let live_now: Vec<_> = sandbox.site().collections[0].items.iter().map(|i| i.live.clone()).collect();
-    assert_eq!(live_now, live_before, "live items are unchanged without --publish");
+    let live_now: Vec<_> = sandbox.site().collections[0]
+        .items
+        .iter()
+        .map(|i| i.live.clone())
+        .collect();
+    assert_eq!(
+        live_now, live_before,
+        "live items are unchanged without --publish"
+    );
     let kept = done.iter().find(|v| v["action"] == "delete").unwrap();
     assert_eq!(kept["status"], "kept", "{done:#?}");
     assert_eq!(kept["uses"][0]["kind"], "page");
-    assert!(client.get_asset(&old).await.is_ok(), "the old asset is kept");
+    assert!(
+        client.get_asset(&old).await.is_ok(),
+        "the old asset is kept"
+    );
 
     // --publish moves the live items too; the page still holds the old one.
-    let out = run(&sandbox, d, &["sync", "tree", "--prune", "--yes", "--publish"]).await;
+    let out = run(
+        &sandbox,
+        d,
+        &["sync", "tree", "--prune", "--yes", "--publish"],
+    )
+    .await;
     let stderr = text(&succeeded(&out).stderr);
-    assert!(stderr.contains("page \"Home\"") && stderr.contains("change it in the Designer"), "{stderr}");
+    assert!(
+        stderr.contains("page \"Home\"") && stderr.contains("change it in the Designer"),
+        "{stderr}"
+    );
     let updates = sandbox.item_updates();
     assert_eq!(updates.len(), 2, "{updates:#?}");
     assert!(updates[1].live);
     insta::assert_json_snapshot!("logo_live_patch", redact(&updates[1].body));
-    assert!(client.get_asset(&old).await.is_ok(), "still kept: the page uses it");
+    assert!(
+        client.get_asset(&old).await.is_ok(),
+        "still kept: the page uses it"
+    );
 
     // Once the page uses the new asset, the old one is pruned.
     sandbox.edit_site(|site| {
@@ -242,31 +322,44 @@ async fn a_changed_logo_moves_its_cms_uses_and_is_pruned_only_once_unused() {
     let out = sync(&[]).await;
     let done = lines(succeeded(&out));
     assert!(
-        done.iter().any(|v| v["action"] == "delete" && v["id"] == old.as_str() && v["status"] == "done"),
+        done.iter()
+            .any(|v| v["action"] == "delete" && v["id"] == old.as_str() && v["status"] == "done"),
         "{done:#?}"
     );
-    assert!(matches!(client.get_asset(&old).await, Err(webflow_assets::Error::NotFound(_))));
+    assert!(matches!(
+        client.get_asset(&old).await,
+        Err(webflow_assets::Error::NotFound(_))
+    ));
     assert_eq!(sandbox.item_updates().len(), 2, "nothing left to move");
 }
 
 async fn only_asset(client: &webflow_assets::Client) -> String {
-    let all: Vec<_> = futures::TryStreamExt::try_collect::<Vec<_>>(
-        client.list_assets(webflow_assets::sandbox::SANDBOX_SITE_ID, webflow_assets::ListOptions::new()),
-    )
+    let all: Vec<_> = futures::TryStreamExt::try_collect::<Vec<_>>(client.list_assets(
+        webflow_assets::sandbox::SANDBOX_SITE_ID,
+        webflow_assets::ListOptions::new(),
+    ))
     .await
     .unwrap();
-    let mine: Vec<_> = all.into_iter().filter(|a| a.original_file_name.as_deref() == Some("logo.png")).collect();
+    let mine: Vec<_> = all
+        .into_iter()
+        .filter(|a| a.original_file_name.as_deref() == Some("logo.png"))
+        .collect();
     assert_eq!(mine.len(), 1);
     mine[0].id.clone()
 }
 
 async fn other_than(client: &webflow_assets::Client, old: &str, seeded: &str) -> String {
-    let all: Vec<_> = futures::TryStreamExt::try_collect::<Vec<_>>(
-        client.list_assets(webflow_assets::sandbox::SANDBOX_SITE_ID, webflow_assets::ListOptions::new()),
-    )
+    let all: Vec<_> = futures::TryStreamExt::try_collect::<Vec<_>>(client.list_assets(
+        webflow_assets::sandbox::SANDBOX_SITE_ID,
+        webflow_assets::ListOptions::new(),
+    ))
     .await
     .unwrap();
-    let ids: Vec<String> = all.into_iter().map(|a| a.id).filter(|id| id != old && id != seeded).collect();
+    let ids: Vec<String> = all
+        .into_iter()
+        .map(|a| a.id)
+        .filter(|id| id != old && id != seeded)
+        .collect();
     assert_eq!(ids.len(), 1, "{ids:?}");
     ids[0].clone()
 }

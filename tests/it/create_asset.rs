@@ -195,12 +195,14 @@ async fn documented_error_statuses() {
 
 #[tokio::test]
 async fn undocumented_statuses_are_clear_errors() {
-    let forbidden = ResponseTemplate::new(403).set_body_string(fixture("error_403.json"));
+    let conflict = ResponseTemplate::new(409).set_body_string(
+        r#"{"code": "conflict", "message": "Conflict", "externalReference": null, "details": []}"#,
+    );
     let bad_gateway = ResponseTemplate::new(502)
         .insert_header("content-type", "text/html")
         .set_body_string(fixture("bad_gateway.html"));
     let mut shown = Vec::new();
-    for template in [forbidden, bad_gateway] {
+    for template in [conflict, bad_gateway] {
         let server = server_answering(template).await;
         let err = client_with(&server, RetryPolicy::none())
             .create_asset_metadata(SITE, &request(None))
@@ -211,6 +213,23 @@ async fn undocumented_statuses_are_clear_errors() {
         shown.push(err.to_string());
     }
     insta::assert_snapshot!("undocumented_errors", shown.join("\n"));
+}
+
+/// 403 is Forbidden, naming the scope Webflow says is missing.
+#[tokio::test]
+async fn a_403_names_the_missing_scope() {
+    let server =
+        server_answering(ResponseTemplate::new(403).set_body_string(fixture("error_403.json")))
+            .await;
+    let err = client_with(&server, RetryPolicy::none())
+        .create_asset_metadata(SITE, &request(None))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Forbidden(_)), "{err:?}");
+    assert_eq!(err.missing_scopes(), ["assets:write"]);
+    assert!(!err.is_retryable());
+    assert_no_token(&err);
+    insta::assert_snapshot!("forbidden_error", err.to_string());
 }
 
 #[tokio::test]

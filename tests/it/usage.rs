@@ -37,7 +37,9 @@ async fn sandbox(site: Value) -> Sandbox {
 async fn sandbox_with(mut site: Value, config: SandboxConfig) -> Sandbox {
     site["assets"] = assets();
     let site = SiteModel::from_json(&site.to_string()).unwrap();
-    Sandbox::start(SandboxConfig { site, ..config }).await.unwrap()
+    Sandbox::start(SandboxConfig { site, ..config })
+        .await
+        .unwrap()
 }
 
 async fn scan(sandbox: &Sandbox) -> UsageIndex {
@@ -125,7 +127,10 @@ async fn cms_use_is_found(kind: &str, value: Value) {
                 collection,
                 ..
             } => {
-                assert_eq!((field.as_str(), collection.as_deref()), ("f", Some("Posts")));
+                assert_eq!(
+                    (field.as_str(), collection.as_deref()),
+                    ("f", Some("Posts"))
+                );
                 (item_id, staged, live, field_type)
             }
             other => panic!("{other:?}"),
@@ -165,13 +170,22 @@ async fn a_file_field_use_is_found_staged_only_and_live_only() {
 async fn a_rich_text_image_is_found_by_its_url_staged_only_and_live_only() {
     // The URL of an asset of this sandbox: matched by the listing's hostedUrl.
     let probe = sandbox(json!({})).await;
-    let url = probe.client().unwrap().get_asset(A).await.unwrap().hosted_url.unwrap();
+    let url = probe
+        .client()
+        .unwrap()
+        .get_asset(A)
+        .await
+        .unwrap()
+        .hosted_url
+        .unwrap();
     drop(probe);
     // Another sandbox, another port: the URL no longer matches a listed
     // hostedUrl, so the asset is found by the id its file name starts with.
     cms_use_is_found(
         "RichText",
-        json!(format!("<p>Our logo:</p><figure><div><img src=\"{url}\" alt=\"Logo\"></div></figure>")),
+        json!(format!(
+            "<p>Our logo:</p><figure><div><img src=\"{url}\" alt=\"Logo\"></div></figure>"
+        )),
     )
     .await;
 }
@@ -181,7 +195,10 @@ async fn unused_is_unused_and_a_live_only_use_is_a_use() {
     let s = sandbox(cms_site("Image", json!({"fileId": A}))).await;
     let index = scan(&s).await;
     assert!(!index.is_used(UNUSED));
-    assert!(index.is_used(A), "A is used by the live item (and a staged one)");
+    assert!(
+        index.is_used(A),
+        "A is used by the live item (and a staged one)"
+    );
     // Only the live item uses A once the staged item lets go of it.
     s.edit_site(|site| {
         site.collections[0].items[0].field_data.remove("f");
@@ -189,7 +206,14 @@ async fn unused_is_unused_and_a_live_only_use_is_a_use() {
     let index = scan(&s).await;
     let a = places(&index, A);
     assert!(
-        matches!(&a[..], [Place::Item { staged: false, live: true, .. }]),
+        matches!(
+            &a[..],
+            [Place::Item {
+                staged: false,
+                live: true,
+                ..
+            }]
+        ),
         "{a:#?}"
     );
 }
@@ -199,24 +223,35 @@ async fn a_missing_scope_names_the_scope_and_is_never_unused() {
     let mut config = SandboxConfig::default();
     config.scoped_tokens.insert(
         "no-cms".into(),
-        vec!["assets:read".into(), "sites:read".into(), "pages:read".into(), "components:read".into()],
+        vec![
+            "assets:read".into(),
+            "sites:read".into(),
+            "pages:read".into(),
+            "components:read".into(),
+        ],
     );
     let s = sandbox_with(cms_site("Image", json!({"fileId": A})), config).await;
     let client = s.client_builder().token("no-cms").build().unwrap();
-    let index = client.scan_usage(SITE, UsageIndex::new(SITE)).await.unwrap();
+    let index = client
+        .scan_usage(SITE, UsageIndex::new(SITE))
+        .await
+        .unwrap();
     assert_eq!(index.gaps.len(), 1, "{:?}", index.gaps);
     assert_eq!(index.gaps[0].scope, "cms:read");
     let err = index.check_complete().unwrap_err();
     let text = err.to_string();
-    assert!(text.contains("cms:read") && text.contains("CMS items"), "{text}");
+    assert!(
+        text.contains("cms:read") && text.contains("CMS items"),
+        "{text}"
+    );
     // The 403 itself names the scope.
-    let forbidden = client
-        .list_collections(SITE)
-        .await
-        .unwrap_err();
+    let forbidden = client.list_collections(SITE).await.unwrap_err();
     assert!(matches!(forbidden, Error::Forbidden(_)), "{forbidden:?}");
     assert_eq!(forbidden.missing_scopes(), ["cms:read"]);
-    assert!(forbidden.to_string().contains("lacks the scope cms:read"), "{forbidden}");
+    assert!(
+        forbidden.to_string().contains("lacks the scope cms:read"),
+        "{forbidden}"
+    );
 }
 
 #[tokio::test]
@@ -229,7 +264,10 @@ async fn a_rescan_reads_only_the_pages_that_changed() {
         .collect();
     let s = sandbox(json!({"pages": pages})).await;
     let client = s.client().unwrap();
-    let cold = client.scan_usage(SITE, UsageIndex::new(SITE)).await.unwrap();
+    let cold = client
+        .scan_usage(SITE, UsageIndex::new(SITE))
+        .await
+        .unwrap();
     assert_eq!(s.stats().operations.page_contents, 20);
     assert_eq!(cold.summary.pages_read, 20);
     // The index survives a save and a load, as between two runs.
@@ -246,7 +284,11 @@ async fn a_rescan_reads_only_the_pages_that_changed() {
     let before = s.stats().operations;
     let warm = client.scan_usage(SITE, kept).await.unwrap();
     let after = s.stats().operations;
-    assert_eq!(after.page_contents - before.page_contents, 3, "exactly the 3 changed pages");
+    assert_eq!(
+        after.page_contents - before.page_contents,
+        3,
+        "exactly the 3 changed pages"
+    );
     assert_eq!(after.pages_listed - before.pages_listed, 1);
     assert_eq!(warm.summary.pages_read, 3);
     assert_eq!(places(&warm, B).len(), 3);

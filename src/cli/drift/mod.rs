@@ -30,7 +30,7 @@ use super::{EXIT_FAILED, EXIT_OK, Usage};
 #[derive(Debug, clap::Args)]
 pub(crate) struct DriftArgs {
     /// Webflow's spec (OpenAPI 3.1, YAML or JSON), e.g. openapi/v2.yml of
-    /// webflow/openapi-spec, or tests/fixtures/webflow-openapi-assets.yaml.
+    /// webflow/openapi-spec, or tests/fixtures/webflow-openapi-v2-extract.yaml.
     pub theirs: PathBuf,
     /// This crate's spec.
     #[arg(long, default_value = "openapi/webflow-assets.yaml")]

@@ -122,7 +122,18 @@ pub(super) async fn execute(
         None
     } else {
         let snapshot = state.reread().unwrap_or_default();
-        Some(usage::guard(client, site, &state.snapshot, &snapshot, &deletes, args, out).await)
+        Some(
+            usage::guard(
+                client,
+                site,
+                &state.snapshot,
+                &snapshot,
+                &deletes,
+                args,
+                out,
+            )
+            .await,
+        )
     };
     if let Some(v) = &verdict {
         failed += v.failed;

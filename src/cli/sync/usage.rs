@@ -39,7 +39,10 @@ impl Verdict {
 }
 
 /// Old asset → (file that replaced it, its asset id if already uploaded).
-fn replacements(snapshot: &Snapshot, plan: Option<&Plan>) -> BTreeMap<String, (String, Option<String>)> {
+fn replacements(
+    snapshot: &Snapshot,
+    plan: Option<&Plan>,
+) -> BTreeMap<String, (String, Option<String>)> {
     let mut out = BTreeMap::new();
     for (old, by) in &snapshot.superseded {
         if let Some(path) = by {
@@ -118,7 +121,10 @@ pub(super) async fn guard(
     let index = match scan::scan(client, site, &args.index, out.quiet || out.json).await {
         Ok(i) => i,
         Err(e) => {
-            let why = format!("cannot check where the assets are used: {}", hints::message(&e));
+            let why = format!(
+                "cannot check where the assets are used: {}",
+                hints::message(&e)
+            );
             eprintln!("error: {why}");
             return Verdict {
                 keep: BTreeMap::new(),
@@ -206,7 +212,10 @@ pub(super) async fn preview(
     let index = match scan::scan(client, site, &args.index, out.quiet || out.json).await {
         Ok(i) => i,
         Err(e) => {
-            eprintln!("error: cannot check where the assets are used: {}", hints::message(&e));
+            eprintln!(
+                "error: cannot check where the assets are used: {}",
+                hints::message(&e)
+            );
             return;
         }
     };
@@ -214,7 +223,9 @@ pub(super) async fn preview(
     let reps: Vec<Replacement> = replaced
         .iter()
         .map(|(old, (path, new))| {
-            let new_id = new.clone().unwrap_or_else(|| format!("(the new upload of {path})"));
+            let new_id = new
+                .clone()
+                .unwrap_or_else(|| format!("(the new upload of {path})"));
             let url = new
                 .as_deref()
                 .and_then(|n| index.hosted_url(n))

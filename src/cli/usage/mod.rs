@@ -19,7 +19,7 @@ pub(crate) async fn usage(api: &ApiArgs, ids: &[String], index: &IndexArgs) -> R
         check_id("asset id", id)?;
     }
     let site = connect::site(api)?;
-    let client = super::assets_cmd::client(api)?;
+    let client = connect::command_client(api)?;
     let idx = match scan::scan(&client, &site, index, api.json).await {
         Ok(i) => i,
         Err(e) => {
@@ -55,7 +55,11 @@ pub(crate) async fn usage(api: &ApiArgs, ids: &[String], index: &IndexArgs) -> R
         scan::blind_spots();
     }
     scan::gaps(&idx);
-    Ok(if idx.gaps.is_empty() { EXIT_OK } else { EXIT_FAILED })
+    Ok(if idx.gaps.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_FAILED
+    })
 }
 
 /// `assets unused [--folder ID]`.
@@ -68,7 +72,7 @@ pub(crate) async fn unused(
         check_id("folder id (--folder)", f)?;
     }
     let site = connect::site(api)?;
-    let client = super::assets_cmd::client(api)?;
+    let client = connect::command_client(api)?;
     let idx = match scan::scan(&client, &site, index, api.json).await {
         Ok(i) => i,
         Err(e) => {
