@@ -1,5 +1,7 @@
 //! A local stand-in for Webflow's Assets API, in the spirit of
-//! stripe-mock: the eight operations served on loopback as the spec says,
+//! stripe-mock: the Assets API served on loopback as the spec says, with a
+//! site to scan (locales, pages, components, CMS items staged and live:
+//! [`SiteModel`], per-token scopes),
 //! stateful (what is created shows in lists, updates and deletes stick), and
 //! a real S3 server (s3s-fs, in process) that enforces the SigV4
 //! POST policy the sandbox signs for each upload.
