@@ -90,7 +90,7 @@ import datetime, json, math, re, sys
 path, pages, components, collections, items, assets, site_bytes = sys.argv[1], *map(int, sys.argv[2:])
 OPS = ["listed", "site_fetched", "pages_listed", "page_contents", "components_listed", "component_contents",
        "collections_listed", "collections_fetched", "items_listed", "live_items_listed"]
-live = collections * math.ceil(items / 2)
+live = math.ceil(items / 2)  # published items per collection
 rows = {}
 for line in open(path):
     tag, kind, wall, rss, before, after = line.rstrip("\n").split("\t")

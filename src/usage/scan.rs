@@ -42,11 +42,15 @@ impl Client {
     /// for unused ([`UsageIndex::check_complete`]). Every other error does.
     pub async fn scan_usage(&self, site_id: &str, previous: UsageIndex) -> Result<UsageIndex, Error> {
         crate::validate::object_id("site id", site_id)?;
-        let previous = if previous.site_id == site_id {
+        let mut previous = if previous.site_id == site_id {
             previous
         } else {
             UsageIndex::new(site_id)
         };
+        // Only its pages and collections are reused: the rest is read anew.
+        previous.found = Vec::new();
+        previous.values = Vec::new();
+        previous.assets = Default::default();
         let mut index = UsageIndex::new(site_id);
         let mut gaps = Vec::new();
         let gap = |gaps: &mut Vec<ScopeGap>, scope: &str, what: &str| {
@@ -130,6 +134,7 @@ impl Client {
         index.gaps = gaps;
         index.summary = summary;
         index.found = merged(&index);
+        index.items = Vec::new();
         index.scanned_at = Some(chrono::Utc::now());
         Ok(index)
     }

@@ -133,7 +133,8 @@ pub(super) async fn guard(
             };
         }
     };
-    scan::gaps(&index);
+    // Without deletes at stake a gap only limits the relink: a warning.
+    scan::gaps_as(&index, if must_check { "error" } else { "warning" });
     let mut verdict = Verdict::allow_all();
     if must_check && !index.gaps.is_empty() {
         verdict.stop = Some(

@@ -87,9 +87,14 @@ pub(crate) fn blind_spots() {
 
 /// Each part the scan could not read, as an error line.
 pub(crate) fn gaps(index: &UsageIndex) {
+    gaps_as(index, "error");
+}
+
+/// [`gaps`] at another level (`warning` where nothing is deleted).
+pub(crate) fn gaps_as(index: &UsageIndex, level: &str) {
     for gap in &index.gaps {
         eprintln!(
-            "error: {gap}; use a token with {} as well (nothing there is taken for unused)",
+            "{level}: {gap}; use a token with {} as well (nothing there is taken for unused)",
             gap.scope
         );
     }
