@@ -87,11 +87,7 @@ impl Client {
     ) -> Result<ItemList, Error> {
         let id = parse_id("collection id", collection_id)?;
         let limit = options.checked_limit()?;
-        let locale = options
-            .locale
-            .as_deref()
-            .map(|l| parse_id("CMS locale id", l))
-            .transpose()?;
+        let locale = super::locale_param(options, "CMS locale id")?;
         let target = Some(format!("collection {collection_id}'s {stage} items"));
         match stage {
             Stage::Staged => {
@@ -104,11 +100,7 @@ impl Client {
                 // The generated types of the two operations differ by name only.
                 let id: crate::types::ListCollectionItemsLiveCollectionId =
                     parse_id("collection id", collection_id)?;
-                let locale = options
-                    .locale
-                    .as_deref()
-                    .map(|l| parse_id("CMS locale id", l))
-                    .transpose()?;
+                let locale = super::locale_param(options, "CMS locale id")?;
                 self.call(LIST_LIVE_ITEMS, target, None, |api| {
                     api.list_collection_items_live(
                         &id,

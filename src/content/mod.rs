@@ -28,6 +28,19 @@ pub(crate) mod scope {
 
 pub(crate) const GET_SITE: Operation = Operation::idempotent("Get Site", "GET", "/sites/{site_id}");
 
+/// `options`' locale, checked as `what` and parsed as the operation's type.
+fn locale_param<T>(options: &ListOptions, what: &str) -> Result<Option<T>, crate::Error>
+where
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+{
+    options
+        .locale
+        .as_deref()
+        .map(|l| crate::assets::parse_id(what, l))
+        .transpose()
+}
+
 /// The first page of a list in `locale` (or the primary locale).
 fn first_page(locale: Option<String>) -> ListOptions {
     let options = ListOptions::new();

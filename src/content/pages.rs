@@ -47,11 +47,7 @@ impl Client {
     ) -> Result<PageList, Error> {
         let site = parse_id("site id", site_id)?;
         let limit = options.checked_limit()?;
-        let locale = options
-            .locale
-            .as_deref()
-            .map(|l| parse_id("locale id", l))
-            .transpose()?;
+        let locale = super::locale_param(options, "locale id")?;
         self.call(
             LIST_PAGES,
             Some(format!("site {site_id}'s pages")),
@@ -97,11 +93,7 @@ impl Client {
     ) -> Result<PageContent, Error> {
         let id = parse_id("page id", page_id)?;
         let limit = options.checked_limit()?;
-        let locale = options
-            .locale
-            .as_deref()
-            .map(|l| parse_id("locale id", l))
-            .transpose()?;
+        let locale = super::locale_param(options, "locale id")?;
         self.call(PAGE_CONTENT, Some(format!("page {page_id}")), None, |api| {
             api.get_page_content(&id, Some(limit), locale.as_ref(), Some(options.offset))
         })
@@ -167,11 +159,7 @@ impl Client {
         let site = parse_id("site id", site_id)?;
         let id = parse_id("component id", component_id)?;
         let limit = options.checked_limit()?;
-        let locale = options
-            .locale
-            .as_deref()
-            .map(|l| parse_id("locale id", l))
-            .transpose()?;
+        let locale = super::locale_param(options, "locale id")?;
         self.call(
             COMPONENT_CONTENT,
             Some(format!("component {component_id}")),

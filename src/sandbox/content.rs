@@ -139,20 +139,28 @@ pub(crate) fn page_content(shared: &Shared, id: &str, query: &str, rate: Rate) -
     let Some(p) = model.pages.iter().find(|p| p.id == id) else {
         return not_found("page", rate);
     };
+    let mut body = nodes_page(&p.nodes, &p.localized, locale, offset, limit);
+    body["pageId"] = json!(id);
+    body["lastUpdated"] = json!(stamp(&p.last_updated));
+    count(&shared.stats.operations.page_contents);
+    json_response(StatusCode::OK, &body, rate)
+}
+
+/// One page of a content's nodes in `locale` (the primary nodes where the
+/// locale has none of its own): `{nodes, pagination}`.
+fn nodes_page(
+    primary: &[Value],
+    localized: &std::collections::BTreeMap<String, Vec<Value>>,
+    locale: Option<String>,
+    offset: usize,
+    limit: usize,
+) -> Value {
     let nodes = locale
         .as_ref()
-        .and_then(|l| p.localized.get(l))
-        .unwrap_or(&p.nodes)
-        .clone();
-    count(&shared.stats.operations.page_contents);
-    let total = nodes.len();
-    let slice: Vec<Value> = nodes.into_iter().skip(offset).take(limit).collect();
-    json_response(
-        StatusCode::OK,
-        &json!({"pageId": id, "nodes": slice, "lastUpdated": stamp(&p.last_updated),
-                "pagination": pagination(total, offset, limit)}),
-        rate,
-    )
+        .and_then(|l| localized.get(l))
+        .map_or(primary, Vec::as_slice);
+    let slice: Vec<&Value> = nodes.iter().skip(offset).take(limit).collect();
+    json!({"nodes": slice, "pagination": pagination(nodes.len(), offset, limit)})
 }
 
 pub(crate) fn list_components(
@@ -203,19 +211,10 @@ pub(crate) fn component_content(
     let Some(c) = model.components.iter().find(|c| c.id == id) else {
         return not_found("component", rate);
     };
-    let nodes = locale
-        .as_ref()
-        .and_then(|l| c.localized.get(l))
-        .unwrap_or(&c.nodes)
-        .clone();
+    let mut body = nodes_page(&c.nodes, &c.localized, locale, offset, limit);
+    body["componentId"] = json!(id);
     count(&shared.stats.operations.component_contents);
-    let total = nodes.len();
-    let slice: Vec<Value> = nodes.into_iter().skip(offset).take(limit).collect();
-    json_response(
-        StatusCode::OK,
-        &json!({"componentId": id, "nodes": slice, "pagination": pagination(total, offset, limit)}),
-        rate,
-    )
+    json_response(StatusCode::OK, &body, rate)
 }
 
 pub(crate) fn list_collections(shared: &Shared, site: &str, rate: Rate) -> Response<Body> {

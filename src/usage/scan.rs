@@ -175,28 +175,16 @@ impl Client {
             let read = futures::stream::iter(stale.into_iter().map(|(key, page, stamp)| {
                 let locale = locale.clone();
                 async move {
-                    let nodes: Result<Vec<DomNode>, Error> =
-                        self.page_content(&page.id, locale.id.clone()).try_collect().await;
-                    let nodes = match nodes {
-                        Ok(n) => n,
-                        // Deleted between the listing and now.
-                        Err(Error::NotFound(_)) => vec![],
-                        Err(e) => return Err(e),
-                    };
-                    let uses = node_assets(&nodes)
-                        .into_iter()
-                        .map(|(asset_id, node_id)| Use {
-                            asset_id,
-                            place: Place::Page {
-                                page_id: page.id.clone(),
-                                title: page.title.clone(),
-                                slug: page.slug.clone(),
-                                node_id,
-                                locale: locale.tag.clone(),
-                            },
-                        })
-                        .collect();
-                    Ok((
+                    let nodes = self.page_content(&page.id, locale.id.clone());
+                    let uses = content_uses(nodes, |node_id| Place::Page {
+                        page_id: page.id.clone(),
+                        title: page.title.clone(),
+                        slug: page.slug.clone(),
+                        node_id,
+                        locale: locale.tag.clone(),
+                    })
+                    .await?;
+                    Ok::<_, Error>((
                         key,
                         ContentScan {
                             last_updated: stamp,
@@ -224,27 +212,14 @@ impl Client {
             locales.iter().map(move |locale| {
                 let locale = locale.clone();
                 async move {
-                    let nodes: Vec<DomNode> = match self
-                        .component_content(site_id, &c.id, locale.id.clone())
-                        .try_collect()
-                        .await
-                    {
-                        Ok(n) => n,
-                        Err(Error::NotFound(_)) => vec![],
-                        Err(e) => return Err(e),
-                    };
-                    let uses = node_assets(&nodes)
-                        .into_iter()
-                        .map(|(asset_id, node_id)| Use {
-                            asset_id,
-                            place: Place::Component {
-                                component_id: c.id.clone(),
-                                name: c.name.clone(),
-                                node_id,
-                                locale: locale.tag.clone(),
-                            },
-                        })
-                        .collect();
+                    let nodes = self.component_content(site_id, &c.id, locale.id.clone());
+                    let uses = content_uses(nodes, |node_id| Place::Component {
+                        component_id: c.id.clone(),
+                        name: c.name.clone(),
+                        node_id,
+                        locale: locale.tag.clone(),
+                    })
+                    .await?;
                     Ok((
                         content_key(&c.id, &locale),
                         ContentScan {
@@ -348,6 +323,26 @@ impl Client {
         }
         Ok(())
     }
+}
+
+/// The uses of a page's or component's nodes, each placed by `place` (given
+/// the node id). A content deleted between its listing and now has none.
+async fn content_uses(
+    nodes: impl futures::Stream<Item = Result<DomNode, Error>>,
+    place: impl Fn(String) -> Place,
+) -> Result<Vec<Use>, Error> {
+    let nodes: Vec<DomNode> = match nodes.try_collect().await {
+        Ok(n) => n,
+        Err(Error::NotFound(_)) => vec![],
+        Err(e) => return Err(e),
+    };
+    Ok(node_assets(&nodes)
+        .into_iter()
+        .map(|(asset_id, node_id)| Use {
+            asset_id,
+            place: place(node_id),
+        })
+        .collect())
 }
 
 fn is_forbidden(e: &Error) -> bool {

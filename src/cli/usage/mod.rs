@@ -13,6 +13,22 @@ use super::connect::{self, ApiArgs, check_id};
 use super::{EXIT_FAILED, EXIT_OK, Usage, hints};
 pub(crate) use scan::IndexArgs;
 
+/// The site scanned, or `None` once the failure is said.
+async fn scanned(
+    client: &webflow_assets::Client,
+    site: &str,
+    index: &IndexArgs,
+    quiet: bool,
+) -> Option<webflow_assets::UsageIndex> {
+    match scan::scan(client, site, index, quiet).await {
+        Ok(i) => Some(i),
+        Err(e) => {
+            eprintln!("error: cannot scan the site: {}", hints::message(&e));
+            None
+        }
+    }
+}
+
 /// `assets usage ID...`.
 pub(crate) async fn usage(api: &ApiArgs, ids: &[String], index: &IndexArgs) -> Result<u8, Usage> {
     for id in ids {
@@ -20,12 +36,8 @@ pub(crate) async fn usage(api: &ApiArgs, ids: &[String], index: &IndexArgs) -> R
     }
     let site = connect::site(api)?;
     let client = connect::command_client(api)?;
-    let idx = match scan::scan(&client, &site, index, api.json).await {
-        Ok(i) => i,
-        Err(e) => {
-            eprintln!("error: cannot scan the site: {}", hints::message(&e));
-            return Ok(EXIT_FAILED);
-        }
+    let Some(idx) = scanned(&client, &site, index, api.json).await else {
+        return Ok(EXIT_FAILED);
     };
     if api.json {
         for id in ids {
@@ -73,12 +85,8 @@ pub(crate) async fn unused(
     }
     let site = connect::site(api)?;
     let client = connect::command_client(api)?;
-    let idx = match scan::scan(&client, &site, index, api.json).await {
-        Ok(i) => i,
-        Err(e) => {
-            eprintln!("error: cannot scan the site: {}", hints::message(&e));
-            return Ok(EXIT_FAILED);
-        }
+    let Some(idx) = scanned(&client, &site, index, api.json).await else {
+        return Ok(EXIT_FAILED);
     };
     if !idx.gaps.is_empty() {
         // Never a list of "unused" assets that were not checked.
