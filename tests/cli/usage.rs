@@ -363,3 +363,31 @@ async fn other_than(client: &webflow_assets::Client, old: &str, seeded: &str) ->
     assert_eq!(ids.len(), 1, "{ids:?}");
     ids[0].clone()
 }
+
+/// Without the read scopes, `sync --prune` deletes nothing and says why.
+#[tokio::test(flavor = "multi_thread")]
+async fn prune_without_the_read_scopes_stops_and_names_them() {
+    let mut config = SandboxConfig::default();
+    config.scoped_tokens.insert(
+        "assets-only".into(),
+        ["assets:read", "assets:write"].map(String::from).to_vec(),
+    );
+    let sandbox = site_sandbox(config).await;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("tree")).unwrap();
+    std::fs::write(d.join("tree/gone.png"), b"\x89PNG\r\n\x1a\ngone").unwrap();
+    succeeded(&run(&sandbox, d, &["sync", "tree"]).await);
+    std::fs::remove_file(d.join("tree/gone.png")).unwrap();
+    let out = run_as(&sandbox, "assets-only", d, &["sync", "tree", "--prune", "--yes"]).await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("prune stopped, nothing deleted"), "{stderr}");
+    for scope in ["pages:read", "components:read", "cms:read"] {
+        assert!(stderr.contains(scope), "{scope}: {stderr}");
+    }
+    assert_eq!(sandbox.stats().operations.deleted, 0);
+    // With the scopes, the same prune deletes it (nothing uses it).
+    succeeded(&run(&sandbox, d, &["sync", "tree", "--prune", "--yes"]).await);
+    assert_eq!(sandbox.stats().operations.deleted, 1);
+}
