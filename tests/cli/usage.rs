@@ -379,10 +379,19 @@ async fn prune_without_the_read_scopes_stops_and_names_them() {
     std::fs::write(d.join("tree/gone.png"), b"\x89PNG\r\n\x1a\ngone").unwrap();
     succeeded(&run(&sandbox, d, &["sync", "tree"]).await);
     std::fs::remove_file(d.join("tree/gone.png")).unwrap();
-    let out = run_as(&sandbox, "assets-only", d, &["sync", "tree", "--prune", "--yes"]).await;
+    let out = run_as(
+        &sandbox,
+        "assets-only",
+        d,
+        &["sync", "tree", "--prune", "--yes"],
+    )
+    .await;
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let stderr = text(&out.stderr);
-    assert!(stderr.contains("prune stopped, nothing deleted"), "{stderr}");
+    assert!(
+        stderr.contains("prune stopped, nothing deleted"),
+        "{stderr}"
+    );
     for scope in ["pages:read", "components:read", "cms:read"] {
         assert!(stderr.contains(scope), "{scope}: {stderr}");
     }

@@ -121,7 +121,12 @@ pub(super) async fn execute(
     let verdict = if interrupted {
         None
     } else {
-        let snapshot = state.reread().unwrap_or_default();
+        let snapshot = state.reread().unwrap_or_else(|e| {
+            // Without it no replacement is known: nothing is relinked, and
+            // deletes are still checked against the scan.
+            eprintln!("warning: cannot read the sync state back ({e}); CMS references are not moved this run");
+            Default::default()
+        });
         Some(
             usage::guard(
                 client,
