@@ -292,9 +292,13 @@ pub struct UsageIndex {
     /// Every use: pages and components (a secondary locale's use only
     /// where it differs from the primary one's), then CMS items.
     pub(crate) found: Vec<Use>,
-    /// The field values behind `items`: not saved, a scan reads them again.
+    /// The field values that hold an asset of `relinking`, for
+    /// [`plan_relinks`]: not saved, a scan reads them again.
     #[serde(skip)]
     pub(crate) values: Vec<FieldValue>,
+    /// The assets whose CMS field values a scan keeps (see [`relinking`](Self::relinking)).
+    #[serde(skip)]
+    pub(crate) relinking: std::collections::BTreeSet<String>,
 }
 
 impl UsageIndex {
@@ -313,7 +317,22 @@ impl UsageIndex {
             items: vec![],
             found: vec![],
             values: vec![],
+            relinking: Default::default(),
         }
+    }
+
+    /// Asks the next scan from this index to keep the CMS field values that
+    /// hold these assets, which [`plan_relinks`] needs to move them. Only
+    /// those are kept: on a site of 5,000 items, keeping every value costs
+    /// tens of MiB (BENCHMARKS.md, section 8).
+    pub fn relinking<I, S>(mut self, asset_ids: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.relinking
+            .extend(asset_ids.into_iter().map(|id| id.into().to_ascii_lowercase()));
+        self
     }
 
     /// The index saved at `path` for `site_id`; an empty one when there is

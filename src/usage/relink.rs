@@ -65,8 +65,9 @@ pub struct ItemRelink {
 
 /// The item fields that hold a replaced asset, in `stages`, with their
 /// new values. Pure: nothing is sent. Needs the field values of a scan made
-/// in this process ([`Client::scan_usage`]); an index read from disk holds
-/// none and plans nothing.
+/// in this process from an index [`relinking`](UsageIndex::relinking) the
+/// replaced assets ([`Client::scan_usage`]); an index read from disk, or
+/// scanned without them, holds none and plans nothing.
 pub fn plan_relinks(index: &UsageIndex, replacements: &[Replacement], stages: &[Stage]) -> Vec<ItemRelink> {
     let by_url: BTreeMap<String, String> = index
         .assets

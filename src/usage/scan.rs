@@ -52,6 +52,7 @@ impl Client {
         previous.values = Vec::new();
         previous.assets = Default::default();
         let mut index = UsageIndex::new(site_id);
+        index.relinking = std::mem::take(&mut previous.relinking);
         let mut gaps = Vec::new();
         let gap = |gaps: &mut Vec<ScopeGap>, scope: &str, what: &str| {
             gaps.push(ScopeGap {
@@ -289,7 +290,11 @@ impl Client {
                                 if ids.is_empty() {
                                     continue;
                                 }
-                                index.values.push(FieldValue {
+                                let keep = ids
+                                    .iter()
+                                    .any(|id| index.relinking.contains(&id.to_ascii_lowercase()));
+                                if keep {
+                                    index.values.push(FieldValue {
                                     collection_id: c.id.clone(),
                                     item_id: item.id.clone(),
                                     field: slug.clone(),
@@ -297,7 +302,8 @@ impl Client {
                                     stage,
                                     cms_locale: locale.cms_id.clone(),
                                     value: value.clone(),
-                                });
+                                    });
+                                }
                                 for asset_id in ids {
                                     index.items.push(Use {
                                         asset_id,

@@ -294,3 +294,40 @@ async fn a_rescan_reads_only_the_pages_that_changed() {
     assert_eq!(places(&warm, B).len(), 3);
     assert_eq!(places(&warm, A).len(), 17);
 }
+
+#[tokio::test]
+async fn relink_moves_only_what_the_scan_was_asked_to_keep() {
+    use webflow_assets::Stage;
+    use webflow_assets::usage::{Replacement, plan_relinks};
+    let s = sandbox(cms_site("Image", json!({"fileId": A, "alt": "Logo"}))).await;
+    let client = s.client().unwrap();
+    let new_url = client.get_asset(B).await.unwrap().hosted_url.unwrap();
+    let replace = [Replacement::new(A, B, new_url.clone())];
+    // Scanned without asking: no values kept, nothing to plan.
+    let plain = client
+        .scan_usage(SITE, UsageIndex::new(SITE))
+        .await
+        .unwrap();
+    assert!(plan_relinks(&plain, &replace, &[Stage::Staged, Stage::Live]).is_empty());
+    // Asked: the staged item's field moves, alt text kept; live stays.
+    let index = client
+        .scan_usage(SITE, UsageIndex::new(SITE).relinking([A]))
+        .await
+        .unwrap();
+    let moves = plan_relinks(&index, &replace, &[Stage::Staged]);
+    assert_eq!(moves.len(), 1, "{moves:#?}");
+    let outcome = client.relink(&moves).await;
+    assert!(outcome.is_complete());
+    let site = s.site();
+    let staged = &site.collections[0].items[0];
+    assert_eq!(
+        staged.field_data["f"],
+        json!({"fileId": B, "url": new_url, "alt": "Logo"})
+    );
+    assert_eq!(
+        site.collections[0].items[1].live.as_ref().unwrap()["f"]["fileId"],
+        A
+    );
+    assert_eq!(s.stats().operations.items_updated, 1);
+    assert_eq!(s.stats().operations.live_items_updated, 0);
+}

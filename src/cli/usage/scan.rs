@@ -42,6 +42,17 @@ pub(crate) async fn scan(
     args: &IndexArgs,
     quiet: bool,
 ) -> Result<UsageIndex, webflow_assets::Error> {
+    scan_relinking(client, site, args, quiet, &[]).await
+}
+
+/// [`scan`], keeping the CMS values that hold `relinking`'s assets.
+pub(crate) async fn scan_relinking(
+    client: &Client,
+    site: &str,
+    args: &IndexArgs,
+    quiet: bool,
+    relinking: &[String],
+) -> Result<UsageIndex, webflow_assets::Error> {
     let path = args
         .index
         .clone()
@@ -49,7 +60,8 @@ pub(crate) async fn scan(
     let previous = match &path {
         Some(p) => UsageIndex::load(p, site),
         None => UsageIndex::new(site),
-    };
+    }
+    .relinking(relinking.iter().cloned());
     if !quiet {
         eprintln!("scanning where the site uses its assets (pages, components, CMS items)...");
     }
