@@ -118,21 +118,23 @@ pub(super) async fn guard(
     if !must_check && replaced.is_empty() {
         return Verdict::allow_all();
     }
-    let index = match scan::scan(client, site, &args.index, out.quiet || out.json).await {
-        Ok(i) => i,
-        Err(e) => {
-            let why = format!(
-                "cannot check where the assets are used: {}",
-                hints::message(&e)
-            );
-            eprintln!("error: {why}");
-            return Verdict {
-                keep: BTreeMap::new(),
-                stop: must_check.then_some(why),
-                failed: 1,
-            };
-        }
-    };
+    let old: Vec<String> = replaced.keys().cloned().collect();
+    let index =
+        match scan::scan_relinking(client, site, &args.index, out.quiet || out.json, &old).await {
+            Ok(i) => i,
+            Err(e) => {
+                let why = format!(
+                    "cannot check where the assets are used: {}",
+                    hints::message(&e)
+                );
+                eprintln!("error: {why}");
+                return Verdict {
+                    keep: BTreeMap::new(),
+                    stop: must_check.then_some(why),
+                    failed: 1,
+                };
+            }
+        };
     // Without deletes at stake a gap only limits the relink: a warning.
     scan::gaps_as(&index, if must_check { "error" } else { "warning" });
     let mut verdict = Verdict::allow_all();
@@ -210,16 +212,18 @@ pub(super) async fn preview(
     if (deletes.is_empty() || args.force) && replaced.is_empty() {
         return;
     }
-    let index = match scan::scan(client, site, &args.index, out.quiet || out.json).await {
-        Ok(i) => i,
-        Err(e) => {
-            eprintln!(
-                "error: cannot check where the assets are used: {}",
-                hints::message(&e)
-            );
-            return;
-        }
-    };
+    let old: Vec<String> = replaced.keys().cloned().collect();
+    let index =
+        match scan::scan_relinking(client, site, &args.index, out.quiet || out.json, &old).await {
+            Ok(i) => i,
+            Err(e) => {
+                eprintln!(
+                    "error: cannot check where the assets are used: {}",
+                    hints::message(&e)
+                );
+                return;
+            }
+        };
     scan::gaps(&index);
     let reps: Vec<Replacement> = replaced
         .iter()
