@@ -85,21 +85,21 @@ impl Client {
         stage: Stage,
         options: &ListOptions,
     ) -> Result<ItemList, Error> {
-        let id = parse_id("collection id", collection_id)?;
         let limit = options.checked_limit()?;
-        let locale = super::locale_param(options, "CMS locale id")?;
         let target = Some(format!("collection {collection_id}'s {stage} items"));
+        // The generated types of the two operations differ by name only:
+        // each arm parses the ids as its own.
         match stage {
             Stage::Staged => {
+                let id = parse_id("collection id", collection_id)?;
+                let locale = super::locale_param(options, "CMS locale id")?;
                 self.call(LIST_ITEMS, target, None, |api| {
                     api.list_collection_items(&id, locale.as_ref(), Some(limit), Some(options.offset))
                 })
                 .await
             }
             Stage::Live => {
-                // The generated types of the two operations differ by name only.
-                let id: crate::types::ListCollectionItemsLiveCollectionId =
-                    parse_id("collection id", collection_id)?;
+                let id = parse_id("collection id", collection_id)?;
                 let locale = super::locale_param(options, "CMS locale id")?;
                 self.call(LIST_LIVE_ITEMS, target, None, |api| {
                     api.list_collection_items_live(

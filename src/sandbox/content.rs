@@ -95,17 +95,23 @@ fn locale_of(
     }
 }
 
+/// `offset`, `limit` and the locale of a request in a locale, or the 400/404 answer.
+fn paged_in_locale(
+    model: &SiteModel,
+    query: &str,
+    rate: Rate,
+) -> Result<(usize, usize, Option<String>), Box<Response<Body>>> {
+    let (offset, limit, pairs) = page(query).map_err(|d| Box::new(bad_page(d, rate)))?;
+    Ok((offset, limit, locale_of(model, &pairs, rate)?))
+}
+
 pub(crate) fn list_pages(shared: &Shared, site: &str, query: &str, rate: Rate) -> Response<Body> {
     if let Some(resp) = check_site(shared, site, rate) {
         return resp;
     }
-    let (offset, limit, pairs) = match page(query) {
-        Ok(p) => p,
-        Err(d) => return bad_page(d, rate),
-    };
     let model = shared.site();
-    let locale = match locale_of(&model, &pairs, rate) {
-        Ok(l) => l,
+    let (offset, limit, locale) = match paged_in_locale(&model, query, rate) {
+        Ok(p) => p,
         Err(resp) => return *resp,
     };
     let all = model
@@ -127,13 +133,9 @@ pub(crate) fn page_content(shared: &Shared, id: &str, query: &str, rate: Rate) -
     if let Err(d) = check_id::<types::GetPageContentPageId>("page_id", id) {
         return bad_page(d, rate);
     }
-    let (offset, limit, pairs) = match page(query) {
-        Ok(p) => p,
-        Err(d) => return bad_page(d, rate),
-    };
     let model = shared.site();
-    let locale = match locale_of(&model, &pairs, rate) {
-        Ok(l) => l,
+    let (offset, limit, locale) = match paged_in_locale(&model, query, rate) {
+        Ok(p) => p,
         Err(resp) => return *resp,
     };
     let Some(p) = model.pages.iter().find(|p| p.id == id) else {
@@ -199,13 +201,9 @@ pub(crate) fn component_content(
     if let Err(d) = check_id::<types::GetComponentContentComponentId>("component_id", id) {
         return bad_page(d, rate);
     }
-    let (offset, limit, pairs) = match page(query) {
-        Ok(p) => p,
-        Err(d) => return bad_page(d, rate),
-    };
     let model = shared.site();
-    let locale = match locale_of(&model, &pairs, rate) {
-        Ok(l) => l,
+    let (offset, limit, locale) = match paged_in_locale(&model, query, rate) {
+        Ok(p) => p,
         Err(resp) => return *resp,
     };
     let Some(c) = model.components.iter().find(|c| c.id == id) else {
