@@ -285,10 +285,6 @@ pub struct UsageIndex {
     pub(crate) components: BTreeMap<String, ContentScan>,
     /// Per collection id.
     pub(crate) collections: BTreeMap<String, CollectionScan>,
-    /// The CMS uses of the scan under way, one per stage, merged into
-    /// `found` at its end (items are listed whole every scan: not saved).
-    #[serde(skip)]
-    pub(crate) items: Vec<Use>,
     /// Every use: pages and components (a secondary locale's use only
     /// where it differs from the primary one's), then CMS items.
     pub(crate) found: Vec<Use>,
@@ -314,7 +310,6 @@ impl UsageIndex {
             pages: BTreeMap::new(),
             components: BTreeMap::new(),
             collections: BTreeMap::new(),
-            items: vec![],
             found: vec![],
             values: vec![],
             relinking: Default::default(),

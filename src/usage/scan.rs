@@ -120,22 +120,21 @@ impl Client {
             Err(e) if is_forbidden(&e) => gap(&mut gaps, scope::COMPONENTS_READ, "components"),
             Err(e) => return Err(e),
         }
-        match self
+        let items = match self
             .scan_cms(site_id, &locales, &previous, &by_url, &mut index, &mut summary)
             .await
         {
-            Ok(()) => {}
+            Ok(items) => items,
             Err(e) if is_forbidden(&e) => {
-                index.items.clear();
                 index.values.clear();
                 gap(&mut gaps, scope::CMS_READ, "CMS items");
+                Vec::new()
             }
             Err(e) => return Err(e),
-        }
+        };
         index.gaps = gaps;
         index.summary = summary;
-        index.found = merged(&index);
-        index.items = Vec::new();
+        index.found = merged(&index, &items);
         index.scanned_at = Some(chrono::Utc::now());
         Ok(index)
     }
@@ -245,7 +244,9 @@ impl Client {
         by_url: &BTreeMap<String, String>,
         index: &mut UsageIndex,
         summary: &mut ScanSummary,
-    ) -> Result<(), Error> {
+    ) -> Result<Vec<Use>, Error> {
+        // One use per stage; merged into `found` by the caller.
+        let mut items_found = Vec::new();
         let collections = self.list_collections(site_id).await?;
         summary.collections = collections.len();
         for c in collections {
@@ -305,7 +306,7 @@ impl Client {
                                     });
                                 }
                                 for asset_id in ids {
-                                    index.items.push(Use {
+                                    items_found.push(Use {
                                         asset_id,
                                         place: Place::Item {
                                             collection_id: c.id.clone(),
@@ -327,7 +328,7 @@ impl Client {
             }
             index.collections.insert(c.id, details);
         }
-        Ok(())
+        Ok(items_found)
     }
 }
 
@@ -438,7 +439,7 @@ pub(crate) fn id_in_url(url: &str) -> Option<String> {
 /// where the primary locale's content does not hold the same asset in the
 /// same node; CMS uses merged over stages (staged and/or live), and a
 /// secondary locale's only where the primary item's field does not hold it.
-fn merged(index: &UsageIndex) -> Vec<Use> {
+fn merged(index: &UsageIndex, items: &[Use]) -> Vec<Use> {
     let mut out = Vec::new();
     for map in [&index.pages, &index.components] {
         for (key, scan) in map.iter() {
@@ -466,7 +467,7 @@ fn merged(index: &UsageIndex) -> Vec<Use> {
     }
     // CMS: (asset, collection, item, field, locale) → staged, live.
     let mut cms: BTreeMap<(String, String, String, String, Option<String>), Use> = BTreeMap::new();
-    for u in &index.items {
+    for u in items {
         let Place::Item {
             collection_id,
             item_id,
