@@ -25,6 +25,50 @@ pub fn object_id(what: &str, id: &str) -> Result<(), Error> {
     ))
 }
 
+/// An id Webflow's spec types as a plain string (component ids, locale
+/// ids): anything but empty, which would change the request's route or
+/// send an empty filter. Webflow's component ids are UUIDs in its examples
+/// and 24 hex digits on older sites; both pass.
+///
+/// ```
+/// use webflow_assets::validate::string_id;
+///
+/// assert!(string_id("component id", "8505ba55-ef72-629e-f85c-33e4b703d48b").is_ok());
+/// assert!(string_id("component id", "").is_err());
+/// ```
+pub fn string_id(what: &str, id: &str) -> Result<(), Error> {
+    if !id.is_empty() {
+        return Ok(());
+    }
+    Err(Error::invalid(
+        format!("the {what} is empty"),
+        format!("pass the {what} as Webflow gives it"),
+    ))
+}
+
+/// Where an id comes from, which decides how it is checked: an id a
+/// caller typed is checked by the rule of Webflow's spec for that id before
+/// any request; an id the API returned is sent back as it came (only an
+/// empty one is refused), because Webflow's answer, not this crate's reading
+/// of its spec, is what the next request must name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Origin {
+    /// Typed by a person or passed by a caller of a public method.
+    Typed,
+    /// Read from an answer of the API (the usage scan, relinking).
+    Returned,
+}
+
+impl Origin {
+    /// An id that Webflow's spec marks `format: objectid`.
+    pub(crate) fn object_id(self, what: &str, id: &str) -> Result<(), Error> {
+        match self {
+            Origin::Typed => object_id(what, id),
+            Origin::Returned => string_id(what, id),
+        }
+    }
+}
+
 /// A file name Webflow accepts: not empty, under 100 characters, no path
 /// separators, with an extension.
 pub fn file_name(name: &str) -> Result<(), Error> {

@@ -105,17 +105,16 @@ impl Client {
             .as_deref()
             .map(|f| parse_id("folder id", f))
             .transpose()?;
-        let locale = options
-            .locale
-            .as_deref()
-            .map(|l| parse_id("locale id", l))
-            .transpose()?;
+        let locale = options.locale.as_deref();
+        if let Some(l) = locale {
+            validate::string_id("locale id", l)?;
+        }
         self.call(LIST_ASSETS, Some(format!("site {site_id}")), None, |api| {
             api.list_assets(
                 &site,
                 folder.as_ref(),
                 Some(limit),
-                locale.as_ref(),
+                locale,
                 Some(options.offset),
             )
         })
@@ -164,9 +163,11 @@ impl Client {
     /// [`get_asset`](Self::get_asset) in a locale.
     pub async fn get_asset_in(&self, asset_id: &str, locale: Option<&str>) -> Result<Asset, Error> {
         let id = parse_id("asset id", asset_id)?;
-        let locale = locale.map(|l| parse_id("locale id", l)).transpose()?;
+        if let Some(l) = locale {
+            validate::string_id("locale id", l)?;
+        }
         self.call(GET_ASSET, Some(format!("asset {asset_id}")), None, |api| {
-            api.get_asset(&id, locale.as_ref())
+            api.get_asset(&id, locale)
         })
         .await
     }
@@ -186,17 +187,16 @@ impl Client {
     /// ```
     pub async fn update_asset(&self, asset_id: &str, update: &AssetUpdate) -> Result<Asset, Error> {
         let id = parse_id("asset id", asset_id)?;
-        let locale = update
-            .locale
-            .as_deref()
-            .map(|l| parse_id("locale id", l))
-            .transpose()?;
+        let locale = update.locale.as_deref();
+        if let Some(l) = locale {
+            validate::string_id("locale id", l)?;
+        }
         let body = update.request()?;
         self.call(
             UPDATE_ASSET,
             Some(format!("asset {asset_id}")),
             None,
-            |api| api.update_asset(&id, locale.as_ref(), &body),
+            |api| api.update_asset(&id, locale, &body),
         )
         .await
     }

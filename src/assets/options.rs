@@ -4,7 +4,7 @@
 use std::num::NonZeroU64;
 
 use crate::error::Error;
-use crate::types::UpdateAssetRequest;
+use crate::types::{ItemSortField, SortOrder, UpdateAssetRequest};
 use crate::validate;
 
 /// The most items Webflow returns in one page.
@@ -18,13 +18,14 @@ pub const MAX_PAGE: u64 = 100;
 /// let page = ListOptions::new().folder("6390c49774a71f99f21a08eb").offset(200).limit(50);
 /// assert_eq!(page.limit_value(), 50);
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ListOptions {
     pub(crate) offset: u64,
     pub(crate) limit: u64,
     pub(crate) folder: Option<String>,
     pub(crate) locale: Option<String>,
+    pub(crate) sort: Option<(ItemSortField, SortOrder)>,
 }
 
 impl Default for ListOptions {
@@ -34,6 +35,7 @@ impl Default for ListOptions {
             limit: MAX_PAGE,
             folder: None,
             locale: None,
+            sort: None,
         }
     }
 }
@@ -65,6 +67,20 @@ impl ListOptions {
     /// A locale's view of the assets (assets only).
     pub fn locale(mut self, locale_id: impl Into<String>) -> Self {
         self.locale = Some(locale_id.into());
+        self
+    }
+
+    /// Sorted by `by` in `order` (CMS items only).
+    ///
+    /// ```
+    /// use webflow_assets::ListOptions;
+    /// use webflow_assets::types::{ItemSortField, SortOrder};
+    ///
+    /// let newest_first = ListOptions::new().sort(ItemSortField::LastUpdated, SortOrder::Desc);
+    /// # let _ = newest_first;
+    /// ```
+    pub fn sort(mut self, by: ItemSortField, order: SortOrder) -> Self {
+        self.sort = Some((by, order));
         self
     }
 

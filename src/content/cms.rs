@@ -3,6 +3,7 @@
 use futures::Stream;
 
 use crate::assets::{ListOptions, pages, parse_id};
+use crate::validate::Origin;
 use crate::client::{Client, Operation};
 use crate::error::Error;
 use crate::types::{Collection, CollectionSummary, Item, ItemList, ItemUpdate, ItemsUpdate};
@@ -67,12 +68,20 @@ impl Client {
 
     /// Get Collection Details: `GET /collections/{collection_id}`, with its fields.
     pub async fn get_collection(&self, collection_id: &str) -> Result<Collection, Error> {
-        let id = parse_id("collection id", collection_id)?;
+        self.get_collection_from(Origin::Typed, collection_id).await
+    }
+
+    pub(crate) async fn get_collection_from(
+        &self,
+        origin: Origin,
+        collection_id: &str,
+    ) -> Result<Collection, Error> {
+        origin.object_id("collection id", collection_id)?;
         self.call(
             GET_COLLECTION,
             Some(format!("collection {collection_id}")),
             None,
-            |api| api.get_collection(&id),
+            |api| api.get_collection(collection_id),
         )
         .await
     }
@@ -85,29 +94,33 @@ impl Client {
         stage: Stage,
         options: &ListOptions,
     ) -> Result<ItemList, Error> {
+        self.list_items_page_from(Origin::Typed, collection_id, stage, options)
+            .await
+    }
+
+    pub(crate) async fn list_items_page_from(
+        &self,
+        origin: Origin,
+        collection_id: &str,
+        stage: Stage,
+        options: &ListOptions,
+    ) -> Result<ItemList, Error> {
+        origin.object_id("collection id", collection_id)?;
         let limit = options.checked_limit()?;
+        let locale = super::locale_param(options, "CMS locale id")?;
         let target = Some(format!("collection {collection_id}'s {stage} items"));
-        // The generated types of the two operations differ by name only:
-        // each arm parses the ids as its own.
+        let (id, offset) = (collection_id, Some(options.offset));
+        let (by, order) = (options.sort.map(|s| s.0), options.sort.map(|s| s.1));
         match stage {
             Stage::Staged => {
-                let id = parse_id("collection id", collection_id)?;
-                let locale = super::locale_param(options, "CMS locale id")?;
                 self.call(LIST_ITEMS, target, None, |api| {
-                    api.list_collection_items(&id, locale.as_ref(), Some(limit), Some(options.offset))
+                    api.list_collection_items(id, locale, Some(limit), offset, by, order)
                 })
                 .await
             }
             Stage::Live => {
-                let id = parse_id("collection id", collection_id)?;
-                let locale = super::locale_param(options, "CMS locale id")?;
                 self.call(LIST_LIVE_ITEMS, target, None, |api| {
-                    api.list_collection_items_live(
-                        &id,
-                        locale.as_ref(),
-                        Some(limit),
-                        Some(options.offset),
-                    )
+                    api.list_collection_items_live(id, locale, Some(limit), offset, by, order)
                 })
                 .await
             }
@@ -135,11 +148,24 @@ impl Client {
         stage: Stage,
         cms_locale: Option<String>,
     ) -> impl Stream<Item = Result<Item, Error>> + Send + 'static {
-        let (client, id) = (self.clone(), collection_id.into());
+        self.list_items_from(Origin::Typed, collection_id.into(), stage, cms_locale)
+    }
+
+    /// [`list_items`](Self::list_items) of a collection id as `origin` gave it.
+    pub(crate) fn list_items_from(
+        &self,
+        origin: Origin,
+        collection_id: String,
+        stage: Stage,
+        cms_locale: Option<String>,
+    ) -> impl Stream<Item = Result<Item, Error>> + Send + 'static {
+        let client = self.clone();
         pages(super::first_page(cms_locale), move |page| {
-            let (client, id) = (client.clone(), id.clone());
+            let (client, id) = (client.clone(), collection_id.clone());
             async move {
-                let list = client.list_items_page(&id, stage, &page).await?;
+                let list = client
+                    .list_items_page_from(origin, &id, stage, &page)
+                    .await?;
                 Ok((list.items, list.pagination))
             }
         })
@@ -155,26 +181,36 @@ impl Client {
         stage: Stage,
         items: Vec<ItemUpdate>,
     ) -> Result<Vec<Item>, Error> {
+        self.update_items_from(Origin::Typed, collection_id, stage, items)
+            .await
+    }
+
+    pub(crate) async fn update_items_from(
+        &self,
+        origin: Origin,
+        collection_id: &str,
+        stage: Stage,
+        items: Vec<ItemUpdate>,
+    ) -> Result<Vec<Item>, Error> {
         if items.is_empty() || items.len() > MAX_ITEMS_PER_UPDATE {
             return Err(Error::invalid(
                 format!("{} items in one update", items.len()),
                 format!("send 1 to {MAX_ITEMS_PER_UPDATE} items per call"),
             ));
         }
+        origin.object_id("collection id", collection_id)?;
         let body = ItemsUpdate { items };
         let target = Some(format!("collection {collection_id}'s {stage} items"));
         let list: ItemList = match stage {
             Stage::Staged => {
-                let id = parse_id("collection id", collection_id)?;
                 self.call(UPDATE_ITEMS, target, None, |api| {
-                    api.update_collection_items(&id, &body)
+                    api.update_collection_items(collection_id, &body)
                 })
                 .await?
             }
             Stage::Live => {
-                let id = parse_id("collection id", collection_id)?;
                 self.call(UPDATE_LIVE_ITEMS, target, None, |api| {
-                    api.update_collection_items_live(&id, &body)
+                    api.update_collection_items_live(collection_id, &body)
                 })
                 .await?
             }

@@ -28,17 +28,14 @@ pub(crate) mod scope {
 
 pub(crate) const GET_SITE: Operation = Operation::idempotent("Get Site", "GET", "/sites/{site_id}");
 
-/// `options`' locale, checked as `what` and parsed as the operation's type.
-fn locale_param<T>(options: &ListOptions, what: &str) -> Result<Option<T>, crate::Error>
-where
-    T: std::str::FromStr,
-    T::Err: std::fmt::Display,
-{
-    options
-        .locale
-        .as_deref()
-        .map(|l| crate::assets::parse_id(what, l))
-        .transpose()
+/// `options`' locale, checked as `what`: a plain string in Webflow's spec,
+/// so only an empty one is refused.
+fn locale_param<'a>(options: &'a ListOptions, what: &str) -> Result<Option<&'a str>, crate::Error> {
+    let locale = options.locale.as_deref();
+    if let Some(l) = locale {
+        crate::validate::string_id(what, l)?;
+    }
+    Ok(locale)
 }
 
 /// The first page of a list in `locale` (or the primary locale).

@@ -4,6 +4,7 @@ use futures::Stream;
 
 use super::{GET_SITE, first_page};
 use crate::assets::{ListOptions, pages, parse_id};
+use crate::validate::{self, Origin};
 use crate::client::{Client, Operation};
 use crate::error::Error;
 use crate::types::{Component, ComponentContent, DomNode, Page, PageContent, PageList, Site};
@@ -52,7 +53,7 @@ impl Client {
             LIST_PAGES,
             Some(format!("site {site_id}'s pages")),
             None,
-            |api| api.list_pages(&site, Some(limit), locale.as_ref(), Some(options.offset)),
+            |api| api.list_pages(&site, Some(limit), locale, Some(options.offset)),
         )
         .await
     }
@@ -91,11 +92,21 @@ impl Client {
         page_id: &str,
         options: &ListOptions,
     ) -> Result<PageContent, Error> {
-        let id = parse_id("page id", page_id)?;
+        self.page_content_page_from(Origin::Typed, page_id, options)
+            .await
+    }
+
+    async fn page_content_page_from(
+        &self,
+        origin: Origin,
+        page_id: &str,
+        options: &ListOptions,
+    ) -> Result<PageContent, Error> {
+        origin.object_id("page id", page_id)?;
         let limit = options.checked_limit()?;
         let locale = super::locale_param(options, "locale id")?;
         self.call(PAGE_CONTENT, Some(format!("page {page_id}")), None, |api| {
-            api.get_page_content(&id, Some(limit), locale.as_ref(), Some(options.offset))
+            api.get_page_content(page_id, Some(limit), locale, Some(options.offset))
         })
         .await
     }
@@ -106,11 +117,23 @@ impl Client {
         page_id: impl Into<String>,
         locale: Option<String>,
     ) -> impl Stream<Item = Result<DomNode, Error>> + Send + 'static {
-        let (client, page_id) = (self.clone(), page_id.into());
+        self.page_content_from(Origin::Typed, page_id.into(), locale)
+    }
+
+    /// [`page_content`](Self::page_content) of a page id as `origin` gave it.
+    pub(crate) fn page_content_from(
+        &self,
+        origin: Origin,
+        page_id: String,
+        locale: Option<String>,
+    ) -> impl Stream<Item = Result<DomNode, Error>> + Send + 'static {
+        let client = self.clone();
         pages(first_page(locale), move |page| {
             let (client, page_id) = (client.clone(), page_id.clone());
             async move {
-                let content = client.page_content_page(&page_id, &page).await?;
+                let content = client
+                    .page_content_page_from(origin, &page_id, &page)
+                    .await?;
                 Ok((content.nodes, content.pagination))
             }
         })
@@ -149,7 +172,9 @@ impl Client {
     }
 
     /// Get Component Content, one page of nodes:
-    /// `GET /sites/{site_id}/components/{component_id}/dom`.
+    /// `GET /sites/{site_id}/components/{component_id}/dom`. A component id
+    /// is a plain string in Webflow's spec (UUIDs in its examples): any
+    /// but an empty one is sent, percent-encoded.
     pub async fn component_content_page(
         &self,
         site_id: &str,
@@ -157,22 +182,14 @@ impl Client {
         options: &ListOptions,
     ) -> Result<ComponentContent, Error> {
         let site = parse_id("site id", site_id)?;
-        let id = parse_id("component id", component_id)?;
+        validate::string_id("component id", component_id)?;
         let limit = options.checked_limit()?;
         let locale = super::locale_param(options, "locale id")?;
         self.call(
             COMPONENT_CONTENT,
             Some(format!("component {component_id}")),
             None,
-            |api| {
-                api.get_component_content(
-                    &site,
-                    &id,
-                    Some(limit),
-                    locale.as_ref(),
-                    Some(options.offset),
-                )
-            },
+            |api| api.get_component_content(&site, component_id, Some(limit), locale, Some(options.offset)),
         )
         .await
     }

@@ -65,6 +65,13 @@ where
 }
 
 /// An id checked as the spec's path parameter type.
+/// An id that Webflow's spec marks `format: objectid` (24 hex digits), as
+/// Webflow checks it: a 400 naming the field.
+pub(crate) fn check_object_id(field: &str, id: &str) -> Result<(), Value> {
+    crate::validate::object_id(field, id)
+        .map_err(|_| detail(field, &format!("{field} must be a valid ID")))
+}
+
 pub(crate) fn check_id<T: std::str::FromStr>(field: &str, id: &str) -> Result<(), Value> {
     id.parse::<T>()
         .map(|_| ())

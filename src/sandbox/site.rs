@@ -204,7 +204,8 @@ impl SiteModel {
         Ok(site)
     }
 
-    /// Ids are 24 hex digits where Webflow's are, and unique.
+    /// Ids are 24 hex digits where Webflow's are (component ids are any
+    /// non-empty string), and unique.
     pub(crate) fn check(&self) -> Result<(), crate::Error> {
         let mut seen = std::collections::BTreeSet::new();
         for a in &self.assets {
@@ -225,15 +226,21 @@ impl SiteModel {
                     .flat_map(|l| [("locale", &l.id), ("CMS locale", &l.cms_locale_id)]),
             )
             .chain(self.pages.iter().map(|p| ("page", &p.id)))
-            .chain(self.components.iter().map(|c| ("component", &c.id)))
             .chain(self.collections.iter().map(|c| ("collection", &c.id)))
             .chain(
                 self.collections
                     .iter()
                     .flat_map(|c| c.items.iter().map(|i| ("item", &i.id))),
             );
-        for (what, id) in ids {
-            crate::validate::object_id(&format!("{what} id"), id)?;
+        // Component ids are plain strings in Webflow's spec (UUIDs on
+        // today's sites); every other id is an object id.
+        let components = self.components.iter().map(|c| ("component", &c.id));
+        for (what, id) in ids.chain(components) {
+            if what == "component" {
+                crate::validate::string_id("component id", id)?;
+            } else {
+                crate::validate::object_id(&format!("{what} id"), id)?;
+            }
             if !seen.insert(id.to_ascii_lowercase()) {
                 return Err(crate::Error::invalid(
                     format!("the site file uses the id {id} twice"),

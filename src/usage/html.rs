@@ -1,152 +1,125 @@
-//! The `<img src>` of rich text: found, and rewritten in place.
+//! How HTML (rich text, page and component text, overrides) uses the
+//! assets its URLs name: an `<img>`/`<source>` image, an `<a href>` link,
+//! any other attribute (`style`, `data-*`, `<video src>`), or text
+//! (including comments and embedded scripts).
 //!
-//! Hand-written rather than an HTML crate: only one attribute of one tag is
-//! read or changed, and the rewrite must leave every other byte of the
-//! field as Webflow stored it; a DOM parser and serializer (html5ever)
-//! would re-format the whole field, and a streaming rewriter (lol_html)
-//! would add a CSS-selector engine to the client for this one attribute.
+//! The URLs themselves are found by [`refs`](super::refs) on the raw text;
+//! html5gum (a WHATWG tokenizer with byte spans and no dependencies of its
+//! own) says which tag and attribute each one stands in. A DOM parser and
+//! serializer (html5ever) would re-format the whole field on a rewrite, and
+//! a streaming rewriter (lol_html) brings a CSS-selector engine that nothing
+//! here needs.
 
-/// The byte range of each `<img ... src=...>` value in `html`.
-pub(crate) fn img_sources(html: &str) -> Vec<std::ops::Range<usize>> {
-    let lower = html.to_ascii_lowercase();
-    let bytes = lower.as_bytes();
-    let mut out = Vec::new();
-    let mut at = 0;
-    while let Some(found) = lower[at..].find("<img") {
-        let start = at + found + 4;
-        // The tag ends at the first `>` outside quotes.
-        let mut i = start;
-        let mut quote: Option<u8> = None;
-        let mut tag_end = lower.len();
-        while i < bytes.len() {
-            match (quote, bytes[i]) {
-                (Some(q), c) if c == q => quote = None,
-                (None, b'"' | b'\'') => quote = Some(bytes[i]),
-                (None, b'>') => {
-                    tag_end = i;
-                    break;
-                }
-                _ => {}
-            }
-            i += 1;
-        }
-        if let Some(range) = attribute(&lower[..tag_end], start, "src") {
-            out.push(range);
-        }
-        at = tag_end.max(start);
-    }
-    out
+use std::ops::Range;
+
+use html5gum::{DefaultEmitter, Token, Tokenizer};
+
+use super::UseKind;
+use super::refs::{self, Found, Known};
+
+/// A start tag: its bytes, its name, and each attribute's bytes and name.
+struct Tag {
+    span: Range<usize>,
+    name: Vec<u8>,
+    attributes: Vec<(Vec<u8>, Range<usize>)>,
 }
 
-/// The value range of attribute `name` in the tag text `tag[from..]`.
-fn attribute(tag: &str, from: usize, name: &str) -> Option<std::ops::Range<usize>> {
-    let bytes = tag.as_bytes();
-    let mut i = from;
-    while i < bytes.len() {
-        // Skip to the next attribute name.
-        while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b'/') {
-            i += 1;
-        }
-        let name_start = i;
-        while i < bytes.len() && !matches!(bytes[i], b'=' | b'>' | b'/') && !bytes[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        let attr = &tag[name_start..i];
-        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        if i >= bytes.len() || bytes[i] != b'=' {
-            if i == name_start {
-                i += 1;
-            }
-            continue;
-        }
-        i += 1;
-        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        let (value_start, value_end) = match bytes.get(i) {
-            Some(&q @ (b'"' | b'\'')) => {
-                let end = tag[i + 1..].find(q as char).map_or(bytes.len(), |e| i + 1 + e);
-                (i + 1, end)
-            }
-            _ => {
-                let end = tag[i..]
-                    .find(|c: char| c.is_ascii_whitespace() || c == '>')
-                    .map_or(bytes.len(), |e| i + e);
-                (i, end)
-            }
-        };
-        if attr == name {
-            return Some(value_start..value_end);
-        }
-        i = value_end + 1;
+/// Every URL of `html` that names an asset, with how it is used.
+pub(crate) fn uses(html: &str, known: &Known) -> Vec<(Found, UseKind)> {
+    let found = refs::find(html, known);
+    if found.is_empty() {
+        return Vec::new();
     }
-    None
-}
-
-/// `html` with each `<img src>` that `replace` maps to a new URL changed;
-/// `None` when nothing changed.
-pub(crate) fn rewrite_sources(html: &str, mut replace: impl FnMut(&str) -> Option<String>) -> Option<String> {
-    let mut out = String::with_capacity(html.len());
-    let mut last = 0;
-    let mut changed = false;
-    for range in img_sources(html) {
-        let src = decode_amp(&html[range.clone()]);
-        if let Some(new) = replace(&src) {
-            out.push_str(&html[last..range.start]);
-            out.push_str(&new.replace('&', "&amp;").replace('"', "&quot;"));
-            last = range.end;
-            changed = true;
-        }
-    }
-    if !changed {
-        return None;
-    }
-    out.push_str(&html[last..]);
-    Some(out)
-}
-
-/// The URLs of a rich text's images.
-pub(crate) fn image_urls(html: &str) -> Vec<String> {
-    img_sources(html)
+    let tags = start_tags(html);
+    found
         .into_iter()
-        .map(|r| decode_amp(&html[r]))
+        .map(|f| {
+            let kind = kind_at(&tags, f.range.start);
+            (f, kind)
+        })
         .collect()
 }
 
-/// `&amp;` as `&` (the one entity a URL in an attribute carries).
-fn decode_amp(s: &str) -> String {
-    s.replace("&amp;", "&")
+fn start_tags(html: &str) -> Vec<Tag> {
+    let mut emitter = DefaultEmitter::<usize>::new_with_span();
+    // `<script>`, `<style>` and `<textarea>` content is text, as a browser reads it.
+    emitter.naively_switch_states(true);
+    Tokenizer::new_with_emitter(html, emitter)
+        .flatten()
+        .filter_map(|token| match token {
+            Token::StartTag(tag) => Some(Tag {
+                span: tag.span.start..tag.span.end,
+                name: tag.name.to_ascii_lowercase(),
+                attributes: tag
+                    .attributes
+                    .iter()
+                    .map(|(name, value)| (name.to_ascii_lowercase(), value.span.start..value.span.end))
+                    .collect(),
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+fn kind_at(tags: &[Tag], at: usize) -> UseKind {
+    let Some(tag) = tags.iter().find(|t| t.span.contains(&at)) else {
+        return UseKind::HtmlText;
+    };
+    let attribute = tag
+        .attributes
+        .iter()
+        .filter(|(_, span)| span.start <= at)
+        .max_by_key(|(_, span)| span.start)
+        .map(|(name, _)| name.as_slice());
+    match (tag.name.as_slice(), attribute) {
+        (b"img" | b"source" | b"picture", Some(b"src" | b"srcset")) => UseKind::RichTextImage,
+        (b"a", Some(b"href")) => UseKind::RichTextLink,
+        _ => UseKind::HtmlAttribute,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn finds_each_img_src_whatever_the_quoting() {
-        let html = r#"<p>x</p><figure><div><img src="https://cdn/a_1.png" alt="A > B"></div></figure><IMG alt='q' SRC='https://cdn/b.png'/><img data-src="no" src=https://cdn/c.png loading=lazy>"#;
-        assert_eq!(
-            image_urls(html),
-            ["https://cdn/a_1.png", "https://cdn/b.png", "https://cdn/c.png"]
-        );
+    const A: &str = "659595234426a9fcbad57043";
+
+    fn kinds(html: &str) -> Vec<(UseKind, String)> {
+        uses(html, &Known::default())
+            .into_iter()
+            .map(|(f, k)| (k, html[f.range].to_owned()))
+            .collect()
     }
 
     #[test]
-    fn an_img_without_src_or_text_mentioning_img_finds_nothing() {
-        assert!(image_urls("<p>an <b>img</b> tag: &lt;img src=x&gt;</p><img alt=\"x\">").is_empty());
+    fn each_place_in_html_has_its_kind() {
+        let u = format!("https://cdn/s/{A}_a.png");
+        let html = format!(
+            "<figure><img alt=\"A > B\" src=\"{u}\"></figure><IMG SRCSET='{u} 500w'>\
+             <p><a title=x href={u}>the PDF</a> or {u}</p>\
+             <div style=\"background-image:url(&quot;{u}&quot;)\" data-x=\"{u}\"></div>\
+             <video src=\"{u}\"></video><!-- {u} --><script>fetch(\"{u}\")</script>"
+        );
+        let got: Vec<UseKind> = kinds(&html).into_iter().map(|(k, _)| k).collect();
+        assert_eq!(
+            got,
+            [
+                UseKind::RichTextImage,
+                UseKind::RichTextImage,
+                UseKind::RichTextLink,
+                UseKind::HtmlText,
+                UseKind::HtmlAttribute,
+                UseKind::HtmlAttribute,
+                UseKind::HtmlAttribute,
+                UseKind::HtmlText,
+                UseKind::HtmlText,
+            ]
+        );
+        assert!(kinds(&html).iter().all(|(_, url)| url == &u));
     }
 
     #[test]
-    fn rewrite_changes_only_the_matching_sources() {
-        let html = r#"<p>Hi</p><img src="https://cdn/old.png" alt="Old one"><img src="https://cdn/keep.png">"#;
-        let out = rewrite_sources(html, |src| (src == "https://cdn/old.png").then(|| "https://cdn/new.png".to_owned()))
-            .unwrap();
-        assert_eq!(
-            out,
-            r#"<p>Hi</p><img src="https://cdn/new.png" alt="Old one"><img src="https://cdn/keep.png">"#
-        );
-        assert!(rewrite_sources(html, |_| None).is_none());
+    fn text_that_only_mentions_a_tag_finds_nothing() {
+        assert!(kinds("<p>an <b>img</b> tag: &lt;img src=x&gt;</p><img alt=\"x\">").is_empty());
     }
 }

@@ -3,9 +3,15 @@
 //! [`Client::scan_usage`](crate::Client::scan_usage) and kept in a
 //! [`UsageIndex`] that a later scan reuses.
 //!
+//! An asset is used wherever the site names it: by id (an image node's
+//! `assetId`, a file field's `fileId`) or by URL (its hosted URL, or any URL
+//! whose file name starts with `<asset id>_`, responsive variants included),
+//! in any string of any CMS field and any attribute or text of any HTML.
+//! Each [`Use`] says how ([`UseKind`]).
+//!
 //! What the API cannot show is never reported as unused silently: a scope
-//! the token lacks is a [`ScopeGap`], and [`BLIND_SPOTS`] lists the places
-//! no scope reaches.
+//! the token lacks, or a page, component or list that cannot be read, is a
+//! [`Gap`] naming it, and [`BLIND_SPOTS`] lists the places no scope reaches.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), webflow_assets::Error> {
@@ -21,9 +27,13 @@
 //! # Ok(()) }
 //! ```
 
+mod cms;
 mod html;
+mod merge;
+mod refs;
 mod relink;
 mod scan;
+mod values;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -47,8 +57,51 @@ pub const BLIND_SPOTS: [&str; 4] = [
     "SEO and Open Graph images of pages, and e-commerce product images",
 ];
 
-/// The version of the index file's format.
-const FORMAT: u32 = 1;
+/// The version of the index file's format (2: uses say how, items are
+/// kept per list for incremental rescans).
+const FORMAT: u32 = 2;
+
+/// How a place uses an asset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub enum UseKind {
+    /// An image node's `assetId` (pages, components, image overrides).
+    ImageNode,
+    /// An Image or MultiImage field: its `fileId`, or its URL.
+    ImageField,
+    /// A File field (or any field value holding a `fileId`).
+    FileField,
+    /// `<img src>`, `<img srcset>` or `<source srcset>` in HTML.
+    RichTextImage,
+    /// `<a href>` in HTML.
+    RichTextLink,
+    /// Any other HTML attribute (`style`, `data-*`, `<video src>`, a
+    /// node's custom attributes).
+    HtmlAttribute,
+    /// HTML text, comments and embedded scripts or styles.
+    HtmlText,
+    /// A Link field's URL.
+    LinkField,
+    /// Any other field's string (PlainText, and types Webflow adds later).
+    TextField,
+}
+
+impl fmt::Display for UseKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            UseKind::ImageNode => "image node",
+            UseKind::ImageField => "Image field",
+            UseKind::FileField => "File field",
+            UseKind::RichTextImage => "rich-text image",
+            UseKind::RichTextLink => "rich-text link",
+            UseKind::HtmlAttribute => "HTML attribute",
+            UseKind::HtmlText => "HTML text",
+            UseKind::LinkField => "Link field",
+            UseKind::TextField => "text field",
+        })
+    }
+}
 
 /// One place that uses an asset.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -99,7 +152,8 @@ pub enum Place {
         name: Option<String>,
         /// The field's slug.
         field: String,
-        /// The field's type: `Image`, `MultiImage`, `File` or `RichText`.
+        /// The field's type as the collection gives it (`Image`, `Link`,
+        /// `PlainText`, ...; empty for a field the collection does not list).
         field_type: String,
         /// Whether the staged item uses it.
         staged: bool,
@@ -184,28 +238,56 @@ impl fmt::Display for Place {
 pub struct Use {
     /// The asset's id.
     pub asset_id: String,
+    /// How the place uses it.
+    pub how: UseKind,
     /// Where.
     pub place: Place,
 }
 
-/// Part of a site a scan could not read, because the token lacks a scope.
+/// Part of a site a scan could not read: nothing behind it is ever taken
+/// for unused.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
-pub struct ScopeGap {
-    /// The scope, as Webflow names it (`cms:read`).
-    pub scope: String,
-    /// What could not be checked (`CMS items`).
+pub struct Gap {
+    /// What could not be checked (`CMS items`, `page 6596da6045e56dee495bcbba`).
     pub unchecked: String,
+    /// The scope the token lacks, as Webflow names it (`cms:read`), when
+    /// that is why.
+    pub scope: Option<String>,
+    /// Else the error its read ended with.
+    pub error: Option<String>,
 }
 
-impl fmt::Display for ScopeGap {
+impl Gap {
+    pub(crate) fn scope(scope: &str, unchecked: &str) -> Self {
+        Self {
+            unchecked: unchecked.to_owned(),
+            scope: Some(scope.to_owned()),
+            error: None,
+        }
+    }
+
+    pub(crate) fn unreadable(unchecked: String, error: &Error) -> Self {
+        Self {
+            unchecked,
+            scope: None,
+            error: Some(error.to_string()),
+        }
+    }
+}
+
+impl fmt::Display for Gap {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} were not checked: the token lacks the scope {}",
-            self.unchecked, self.scope
-        )
+        match (&self.scope, &self.error) {
+            (Some(scope), _) => write!(
+                f,
+                "{} were not checked: the token lacks the scope {scope}",
+                self.unchecked
+            ),
+            (None, Some(error)) => write!(f, "{} could not be read: {error}", self.unchecked),
+            (None, None) => write!(f, "{} could not be read", self.unchecked),
+        }
     }
 }
 
@@ -216,6 +298,25 @@ pub(crate) struct ContentScan {
     /// `lastUpdated` when it was read (pages only; components have none).
     pub last_updated: Option<String>,
     /// The uses it held.
+    pub uses: Vec<Use>,
+}
+
+/// One list of items (a collection's staged or live items in one CMS
+/// locale) as last read: each item's change stamp (`lastUpdated` staged,
+/// `lastPublished` live) and uses, so that a rescan reads only the items
+/// changed since.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ItemsScan {
+    pub items: BTreeMap<String, ItemScan>,
+}
+
+/// An item of an [`ItemsScan`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ItemScan {
+    pub stamp: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub uses: Vec<Use>,
 }
 
@@ -238,7 +339,7 @@ pub(crate) struct FieldValue {
 pub(crate) struct CollectionScan {
     pub name: Option<String>,
     pub last_updated: Option<String>,
-    /// Slug and type of each field that can hold an asset.
+    /// Slug and type of each field.
     pub fields: Vec<(String, String)>,
 }
 
@@ -257,13 +358,22 @@ pub struct ScanSummary {
     pub collections: usize,
     /// Collections whose details (fields) were read.
     pub collections_read: usize,
-    /// Items listed, staged and live, over every locale.
+    /// Items the index knows, staged and live, over every locale.
     pub items: usize,
+    /// Of those, the items read by this scan (new or changed, or in a list
+    /// read whole).
+    pub items_read: usize,
+    /// Item lists (per collection, stage and locale) read whole, because
+    /// they are new, their collection's fields changed, an item was
+    /// deleted, or the server's answer cannot be trusted for an
+    /// incremental read; the others read only their changed items.
+    pub item_lists_read_whole: usize,
 }
 
 /// Where a site uses its assets, as of its last scan. Kept between runs
 /// ([`save`](Self::save), [`load`](Self::load)): a rescan reads again only
-/// the pages whose `lastUpdated` changed.
+/// the pages whose `lastUpdated` changed, and of each item list only the
+/// items changed since.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UsageIndex {
@@ -273,7 +383,7 @@ pub struct UsageIndex {
     /// When the last scan ended.
     pub scanned_at: Option<DateTime<Utc>>,
     /// Parts the last scan could not read.
-    pub gaps: Vec<ScopeGap>,
+    pub gaps: Vec<Gap>,
     /// What the last scan read.
     #[serde(default)]
     pub summary: ScanSummary,
@@ -285,8 +395,13 @@ pub struct UsageIndex {
     pub(crate) components: BTreeMap<String, ContentScan>,
     /// Per collection id.
     pub(crate) collections: BTreeMap<String, CollectionScan>,
+    /// Per `collection id|CMS locale id|stage`.
+    #[serde(default)]
+    pub(crate) item_lists: BTreeMap<String, ItemsScan>,
     /// Every use: pages and components (a secondary locale's use only
-    /// where it differs from the primary one's), then CMS items.
+    /// where it differs from the primary one's), then CMS items; derived
+    /// from the maps above ([`merge`]), so not saved.
+    #[serde(skip)]
     pub(crate) found: Vec<Use>,
     /// The field values that hold an asset of `relinking`, for
     /// [`plan_relinks`]: not saved, a scan reads them again.
@@ -310,6 +425,7 @@ impl UsageIndex {
             pages: BTreeMap::new(),
             components: BTreeMap::new(),
             collections: BTreeMap::new(),
+            item_lists: BTreeMap::new(),
             found: vec![],
             values: vec![],
             relinking: Default::default(),
@@ -342,7 +458,10 @@ impl UsageIndex {
             }
         };
         match serde_json::from_str::<UsageIndex>(&text) {
-            Ok(index) if index.format == FORMAT && index.site_id == site_id => index,
+            Ok(mut index) if index.format == FORMAT && index.site_id == site_id => {
+                index.found = merge::merged(&index);
+                index
+            }
             Ok(_) => Self::new(site_id),
             Err(e) => {
                 tracing::warn!(path = %path.display(), error = %e, "the usage index is unreadable; scanning from scratch");
@@ -373,9 +492,13 @@ impl UsageIndex {
 
     /// Where `asset_id` is used.
     pub fn uses_of<'a>(&'a self, asset_id: &'a str) -> impl Iterator<Item = &'a Place> + 'a {
+        self.uses_of_asset(asset_id).map(|u| &u.place)
+    }
+
+    /// The uses of `asset_id`, each with its place and how it is used.
+    pub fn uses_of_asset<'a>(&'a self, asset_id: &'a str) -> impl Iterator<Item = &'a Use> + 'a {
         self.uses()
             .filter(move |u| u.asset_id.eq_ignore_ascii_case(asset_id))
-            .map(|u| &u.place)
     }
 
     /// Whether anything the scan could see uses `asset_id`.
@@ -383,13 +506,24 @@ impl UsageIndex {
         self.uses_of(asset_id).next().is_some()
     }
 
-    /// An error naming each scope the token lacks and what it left
-    /// unchecked; `Ok` when the scan read every part of the site.
+    /// An error naming each part the scan could not read (each scope the
+    /// token lacks, each page, component or list that failed), and what to
+    /// do; `Ok` when the scan read every part of the site.
     pub fn check_complete(&self) -> Result<(), Error> {
         if self.gaps.is_empty() {
             return Ok(());
         }
-        let scopes: Vec<&str> = self.gaps.iter().map(|g| g.scope.as_str()).collect();
+        let mut scopes: Vec<&str> = self.gaps.iter().filter_map(|g| g.scope.as_deref()).collect();
+        scopes.dedup();
+        let unreadable = self.gaps.iter().any(|g| g.scope.is_none());
+        let fix = match (scopes.is_empty(), unreadable) {
+            (false, false) => format!("use a token with the scope(s) {}", scopes.join(", ")),
+            (true, _) => "scan again; if a part stays unreadable, check it in the Designer".to_owned(),
+            (false, true) => format!(
+                "use a token with the scope(s) {}, then scan again",
+                scopes.join(", ")
+            ),
+        };
         Err(Error::invalid(
             format!(
                 "where assets are used is not known: {}",
@@ -399,7 +533,7 @@ impl UsageIndex {
                     .collect::<Vec<_>>()
                     .join("; ")
             ),
-            format!("use a token with the scope(s) {}", scopes.join(", ")),
+            fix,
         ))
     }
 

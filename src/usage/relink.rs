@@ -1,19 +1,23 @@
-//! Moving CMS references from a replaced asset to its replacement: Image,
-//! MultiImage and File fields (alt text and order kept) and rich-text
-//! `<img src>`, planned from a scan's field values, sent one Update Items
-//! call per collection, stage and locale per 100 items.
+//! Moving CMS references from a replaced asset to its replacement, by the
+//! rule the scan finds them with: file objects by `fileId` (alt text and
+//! order kept), and every URL naming the asset in any string of any field
+//! (rich-text images, links and srcsets, Link and PlainText fields), each
+//! string's other bytes kept. Planned from a scan's field values, sent one
+//! Update Items call per collection, stage and locale per 100 items.
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 use serde_json::Value;
 
-use super::scan::url_asset;
-use super::{UsageIndex, html};
+use super::refs::Known;
+use super::UsageIndex;
+use super::values::{Move, rewrite};
 use crate::client::Client;
 use crate::content::{MAX_ITEMS_PER_UPDATE, Stage};
 use crate::error::Error;
 use crate::types::ItemUpdate;
+use crate::validate::Origin;
 
 /// An asset replaced by another (a changed file uploaded anew).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -69,61 +73,26 @@ pub struct ItemRelink {
 /// replaced assets ([`Client::scan_usage`]); an index read from disk, or
 /// scanned without them, holds none and plans nothing.
 pub fn plan_relinks(index: &UsageIndex, replacements: &[Replacement], stages: &[Stage]) -> Vec<ItemRelink> {
-    let by_url: BTreeMap<String, String> = index
-        .assets
-        .iter()
-        .filter_map(|(id, url)| Some((url.clone()?, id.clone())))
-        .collect();
+    let known = Known::new(index.assets.iter());
     let replacing = |id: &str| {
         replacements
             .iter()
             .find(|r| r.old_id.eq_ignore_ascii_case(id))
+            .map(|r| Move {
+                new_id: &r.new_id,
+                new_url: &r.new_url,
+            })
     };
     let mut out = Vec::new();
     for v in index.values.iter().filter(|v| stages.contains(&v.stage)) {
-        let mut old_ids = Vec::new();
-        let mut file = |value: &Value| -> Option<Value> {
-            let obj = value.as_object()?;
-            let id = match obj.get("fileId").and_then(Value::as_str) {
-                Some(id) => id.to_owned(),
-                None => url_asset(obj.get("url")?.as_str()?, &by_url)?,
-            };
-            let r = replacing(&id)?;
-            old_ids.push(r.old_id.clone());
-            // Everything else of the value (its alt text) is kept.
-            let mut new = obj.clone();
-            new.insert("fileId".into(), Value::String(r.new_id.clone()));
-            new.insert("url".into(), Value::String(r.new_url.clone()));
-            Some(Value::Object(new))
-        };
-        let after = match v.field_type.as_str() {
-            "Image" | "File" => file(&v.value),
-            "MultiImage" => {
-                let list = v.value.as_array().cloned().unwrap_or_default();
-                let mut changed = false;
-                let new: Vec<Value> = list
-                    .iter()
-                    .map(|item| match file(item) {
-                        Some(n) => {
-                            changed = true;
-                            n
-                        }
-                        None => item.clone(),
-                    })
-                    .collect();
-                changed.then_some(Value::Array(new))
-            }
-            "RichText" => v.value.as_str().and_then(|h| {
-                html::rewrite_sources(h, |src| {
-                    let r = replacing(&url_asset(src, &by_url)?)?;
-                    old_ids.push(r.old_id.clone());
-                    Some(r.new_url.clone())
-                })
-                .map(Value::String)
-            }),
-            _ => None,
-        };
-        if let Some(after) = after {
+        let mut moved = Vec::new();
+        if let Some(after) = rewrite(&v.value, &known, &replacing, &mut moved) {
+            // The ids as the replacements name them, once each.
+            let mut old_ids: Vec<String> = replacements
+                .iter()
+                .filter(|r| moved.iter().any(|m| m.eq_ignore_ascii_case(&r.old_id)))
+                .map(|r| r.old_id.clone())
+                .collect();
             old_ids.sort();
             old_ids.dedup();
             out.push(ItemRelink {
@@ -202,26 +171,19 @@ impl Client {
             let items: Vec<(String, Fields)> = items.into_iter().collect();
             for chunk in items.chunks(MAX_ITEMS_PER_UPDATE) {
                 let item_ids: Vec<String> = chunk.iter().map(|(id, _)| id.clone()).collect();
-                let updates: Result<Vec<ItemUpdate>, Error> = chunk
+                // Ids as the scan read them, sent back as they came.
+                let updates: Vec<ItemUpdate> = chunk
                     .iter()
-                    .map(|(id, fields)| {
-                        Ok(ItemUpdate {
-                            id: crate::assets::parse_id("item id", id)?,
-                            cms_locale_id: locale
-                                .as_deref()
-                                .map(|l| crate::assets::parse_id("CMS locale id", l))
-                                .transpose()?,
-                            field_data: fields.clone(),
-                        })
+                    .map(|(id, fields)| ItemUpdate {
+                        id: id.clone(),
+                        cms_locale_id: locale.clone(),
+                        field_data: fields.clone(),
                     })
                     .collect();
-                let error = match updates {
-                    Ok(updates) => self
-                        .update_items(&collection_id, stage, updates)
-                        .await
-                        .err(),
-                    Err(e) => Some(e),
-                };
+                let error = self
+                    .update_items_from(Origin::Returned, &collection_id, stage, updates)
+                    .await
+                    .err();
                 outcome.batches.push(RelinkBatch {
                     collection_id: collection_id.clone(),
                     stage,
@@ -277,7 +239,9 @@ mod tests {
         let r = Replacement::new(old, "0000000000000000000000dd", "https://cdn/0000000000000000000000dd_logo.png");
         let plan = plan_relinks(&index, &[r], &[Stage::Staged]);
         let after: Vec<(&str, &Value)> = plan.iter().map(|p| (p.field_type.as_str(), &p.after)).collect();
-        assert_eq!(after.len(), 4, "{after:#?}");
+        // PlainText too: a URL in any field is a use, and moves.
+        assert_eq!(after.len(), 5, "{after:#?}");
+        assert_eq!(after[4].1, &json!("https://cdn/0000000000000000000000dd_logo.png"));
         assert_eq!(after[0].1, &json!({"fileId": "0000000000000000000000dd", "url": "https://cdn/0000000000000000000000dd_logo.png", "alt": "Logo"}));
         assert_eq!(after[1].1["fileId"], "0000000000000000000000dd");
         assert_eq!(

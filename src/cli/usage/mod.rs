@@ -7,7 +7,6 @@ pub(crate) mod scan;
 use futures::TryStreamExt;
 use serde_json::json;
 use webflow_assets::ListOptions;
-use webflow_assets::usage::Place;
 
 use super::connect::{self, ApiArgs, check_id};
 use super::{EXIT_FAILED, EXIT_OK, Usage, hints};
@@ -41,7 +40,15 @@ pub(crate) async fn usage(api: &ApiArgs, ids: &[String], index: &IndexArgs) -> R
     };
     if api.json {
         for id in ids {
-            let uses: Vec<&Place> = idx.uses_of(id).collect();
+            // Each use is its place, with how it uses the asset beside its kind.
+            let uses: Vec<serde_json::Value> = idx
+                .uses_of_asset(id)
+                .map(|u| {
+                    let mut place = serde_json::to_value(&u.place).unwrap_or_default();
+                    place["how"] = json!(u.how);
+                    place
+                })
+                .collect();
             println!(
                 "{}",
                 json!({"id": id, "used": !uses.is_empty(), "complete": idx.gaps.is_empty(), "uses": uses})
@@ -50,7 +57,7 @@ pub(crate) async fn usage(api: &ApiArgs, ids: &[String], index: &IndexArgs) -> R
     } else {
         println!("{:<24}  USED IN", "ASSET");
         for id in ids {
-            let mut uses = idx.uses_of(id).peekable();
+            let mut uses = idx.uses_of_asset(id).peekable();
             if uses.peek().is_none() {
                 let verdict = if idx.gaps.is_empty() {
                     "nowhere the API shows"
@@ -59,9 +66,9 @@ pub(crate) async fn usage(api: &ApiArgs, ids: &[String], index: &IndexArgs) -> R
                 };
                 println!("{id:<24}  {verdict}");
             }
-            for (i, place) in uses.enumerate() {
+            for (i, u) in uses.enumerate() {
                 let shown = if i == 0 { id.as_str() } else { "" };
-                println!("{shown:<24}  {place}");
+                println!("{shown:<24}  {}: {}", u.place, u.how);
             }
         }
         scan::blind_spots();

@@ -77,13 +77,15 @@ pub(crate) async fn scan_relinking(
     if !quiet {
         let s = index.summary;
         eprintln!(
-            "scanned {} page(s) ({} read, {} unchanged), {} component content(s), {} collection(s), {} item(s)",
+            "scanned {} page(s) ({} read, {} unchanged), {} component content(s), {} collection(s), {} item(s) ({} read, {} list(s) read whole)",
             s.pages,
             s.pages_read,
             s.pages - s.pages_read,
             s.components,
             s.collections,
-            s.items
+            s.items,
+            s.items_read,
+            s.item_lists_read_whole
         );
     }
     Ok(index)
@@ -105,9 +107,13 @@ pub(crate) fn gaps(index: &UsageIndex) {
 /// [`gaps`] at another level (`warning` where nothing is deleted).
 pub(crate) fn gaps_as(index: &UsageIndex, level: &str) {
     for gap in &index.gaps {
-        eprintln!(
-            "{level}: {gap}; use a token with {} as well (nothing there is taken for unused)",
-            gap.scope
-        );
+        match &gap.scope {
+            Some(scope) => eprintln!(
+                "{level}: {gap}; use a token with {scope} as well (nothing there is taken for unused)"
+            ),
+            None => eprintln!(
+                "{level}: {gap}; scan again (nothing there is taken for unused; what an earlier scan found there still counts)"
+            ),
+        }
     }
 }
