@@ -325,9 +325,35 @@ pub(crate) fn list_items(
     let Some(c) = model.collections.iter().find(|c| c.id == id) else {
         return not_found("collection", rate);
     };
-    let all: Vec<Value> = c
-        .items
-        .iter()
+    let mut items: Vec<&super::site::ItemModel> = c.items.iter().collect();
+    // sortBy and sortOrder as Webflow takes them; the stable sort keeps the
+    // collection's order among equal keys.
+    if let Some(by) = query_value(&pairs, "sortBy") {
+        let key = |i: &super::site::ItemModel| -> String {
+            match by.as_str() {
+                "lastUpdated" => stamp(&i.last_updated),
+                "lastPublished" => i
+                    .live
+                    .as_ref()
+                    .map(|_| stamp(&i.last_published))
+                    .unwrap_or_default(),
+                "createdOn" => stamp(&i.last_updated),
+                "name" | "slug" => i
+                    .field_data
+                    .get(&by)
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned(),
+                _ => String::new(),
+            }
+        };
+        items.sort_by_cached_key(|i| key(i));
+        if query_value(&pairs, "sortOrder").as_deref() == Some("desc") {
+            items.reverse();
+        }
+    }
+    let all: Vec<Value> = items
+        .into_iter()
         .filter_map(|item| {
             let data = if live {
                 item.live.as_ref()?
@@ -336,7 +362,7 @@ pub(crate) fn list_items(
             };
             Some(json!({
                 "id": item.id, "cmsLocaleId": locale,
-                "lastPublished": item.live.as_ref().map(|_| stamp(&item.last_updated)),
+                "lastPublished": item.live.as_ref().map(|_| stamp(&item.last_published)),
                 "lastUpdated": stamp(&item.last_updated), "createdOn": stamp(&item.last_updated),
                 "isArchived": false, "isDraft": false,
                 "fieldData": with_urls(shared, data),
@@ -453,6 +479,9 @@ pub(crate) fn update_items(
             }
         }
         item.last_updated = now;
+        if live {
+            item.last_published = now;
+        }
         let data = if live {
             item.live.clone().unwrap_or_default()
         } else {

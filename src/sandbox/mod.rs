@@ -191,7 +191,9 @@ impl Sandbox {
     }
 
     /// Changes the site, as an editor in the Designer would: a page whose
-    /// nodes change gets a new `lastUpdated` (unless `edit` set one).
+    /// nodes change gets a new `lastUpdated` (unless `edit` set one), and so
+    /// does a new or edited CMS item; an item whose live data changes gets
+    /// a new `lastPublished`.
     ///
     /// ```no_run
     /// # async fn run(sandbox: webflow_assets::sandbox::Sandbox) {
@@ -211,6 +213,29 @@ impl Sandbox {
                 old.is_none_or(|o| o.nodes != page.nodes || o.localized != page.localized);
             if changed && old.is_some_and(|o| o.last_updated == page.last_updated) {
                 page.last_updated = now.max(page.last_updated + chrono::Duration::milliseconds(1));
+            }
+        }
+        // Items as Webflow stamps them: a new or edited item gets a new
+        // lastUpdated, a newly published one a new lastPublished.
+        for c in site.collections.iter_mut() {
+            let old_c = before.collections.iter().find(|o| o.id == c.id);
+            for item in c.items.iter_mut() {
+                let old = old_c.and_then(|o| o.items.iter().find(|i| i.id == item.id));
+                let later = |t: chrono::DateTime<chrono::Utc>| {
+                    now.max(t + chrono::Duration::milliseconds(1))
+                };
+                if old.is_none_or(|o| {
+                    o.field_data != item.field_data && o.last_updated == item.last_updated
+                }) {
+                    item.last_updated = later(item.last_updated);
+                }
+                if item.live.is_some()
+                    && old.is_none_or(|o| {
+                        o.live != item.live && o.last_published == item.last_published
+                    })
+                {
+                    item.last_published = later(item.last_published);
+                }
             }
         }
     }

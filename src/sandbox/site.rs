@@ -167,9 +167,12 @@ pub struct ItemModel {
     /// Published `fieldData`; `None` while the item was never published.
     #[serde(default)]
     pub live: Option<Map<String, Value>>,
-    /// When it last changed.
+    /// When it last changed (staged).
     #[serde(default = "epoch")]
     pub last_updated: DateTime<Utc>,
+    /// When it was last published (its `live` data set).
+    #[serde(default = "epoch")]
+    pub last_published: DateTime<Utc>,
 }
 
 /// An Update Items call the sandbox carried out: for tests that check

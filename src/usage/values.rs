@@ -68,9 +68,12 @@ fn walk(value: &Value, by_id: UseKind, text: Text, known: &Known, out: &mut Vec<
                     out.push((id.to_owned(), kind));
                 }
             }
+            // A file object's `url` is the file its `fileId` names: one use.
+            let file = map.get("fileId").is_some_and(Value::is_string);
             for (key, v) in map {
                 match (key.as_str(), v) {
                     ("fileId" | "assetId", _) => {}
+                    ("url", _) if file => {}
                     ("html", Value::String(h)) => strings(h, Text::Html, known, out),
                     _ => walk(v, by_id, text, known, out),
                 }

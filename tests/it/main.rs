@@ -21,3 +21,5 @@ mod tls;
 mod upload;
 #[cfg(feature = "sandbox")]
 mod usage;
+#[cfg(feature = "sandbox")]
+mod usage_ways;
