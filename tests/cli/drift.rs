@@ -404,3 +404,43 @@ async fn written_down_deviations_pass_and_stale_ones_fail() {
         r.stderr
     );
 }
+
+/// A pattern of ours that refuses Webflow's own example is reported, and no
+/// deviation, not even one matching everything, writes it down.
+#[tokio::test]
+async fn a_schema_refusing_upstreams_example_cannot_be_written_down() {
+    let dir = tempfile::tempdir().unwrap();
+    let param = |schema: &str| {
+        format!(
+            "        - {{name: componentId, in: query, example: 8505ba55-ef72-629e-f85c-33e4b703d48b, schema: {schema}}}"
+        )
+    };
+    let ours = spec(
+        "3.0.3",
+        &param(r#"{type: string, pattern: "^[0-9a-fA-F]{24}$"}"#),
+        BASE,
+    );
+    let theirs = spec("3.1.0", &param("{type: string}"), BASE);
+    let everything = "deviations:\n  - id: \"*\"\n    reason: blesses everything\n";
+    let r = drift(dir.path(), &ours, &theirs, everything).await;
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    let refused: Vec<&Value> = r
+        .diffs
+        .iter()
+        .filter(|d| d["kind"] == "example refused here")
+        .collect();
+    assert_eq!(refused.len(), 1, "{:?}", ids(&r));
+    assert!(refused[0]["documented"].is_null());
+    assert!(
+        refused[0]["ours"]
+            .as_str()
+            .unwrap()
+            .contains("does not match the pattern"),
+        "{}",
+        refused[0]["ours"]
+    );
+    // Typed as upstream types it (a plain string), nothing is left.
+    let fixed = spec("3.0.3", &param("{type: string}"), BASE);
+    let r = drift(dir.path(), &fixed, &theirs, NO_DEVIATIONS).await;
+    assert_eq!(r.code, Some(0), "{:?}", ids(&r));
+}

@@ -7,7 +7,15 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use super::examples::refusal;
 use super::schema::{child, implied_type, media, normalize, nullable, presence, resolve};
+
+/// The kind of a difference no deviation can write down: `openapi/`
+/// refuses an example that Webflow's own schema takes.
+pub(crate) const REFUSED: &str = "example refused here";
+/// An example that Webflow's own schema refuses too (its spec contradicts
+/// itself): reported, and can be written down with the reason.
+const REFUSED_BY_BOTH: &str = "example refused here and upstream";
 
 /// The operations a spec can hold.
 const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
@@ -193,6 +201,10 @@ impl Cx<'_> {
                     normalize(&resolve(self.theirs, &y["schema"], 0)),
                 );
                 self.schema(&place, &sx, &sy);
+                let examples = [&y["example"], &y["schema"]["example"]];
+                for example in examples.into_iter().filter(|e| !e.is_null()) {
+                    self.refused(&place, &sx, &sy, example);
+                }
             }
         }
         // The request body.
@@ -241,10 +253,22 @@ impl Cx<'_> {
         if let Some(((sa, ea), (sb, eb))) = self.both(place, labels, a, b) {
             self.schema(place, &sa, &sb);
             for example in &eb {
+                self.refused(place, &sa, &sb, example);
                 if !ea.contains(example) {
                     self.push(place, "example differs", json!(ea.len()), example.clone());
                 }
             }
+        }
+    }
+
+    /// An upstream example that our schema refuses.
+    fn refused(&mut self, place: &str, ours: &Value, theirs: &Value, example: &Value) {
+        if let Some(why) = refusal(ours, example) {
+            let kind = match refusal(theirs, example) {
+                None => REFUSED,
+                Some(_) => REFUSED_BY_BOTH,
+            };
+            self.push(place, kind, json!(why), example.clone());
         }
     }
 

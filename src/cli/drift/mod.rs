@@ -15,6 +15,7 @@
 //! schemas to one form.
 
 mod engine;
+mod examples;
 mod schema;
 
 use std::collections::BTreeMap;
@@ -99,10 +100,16 @@ pub(crate) fn run(args: DriftArgs) -> Result<u8, Usage> {
     let mut lines = Vec::new();
     let mut by_op: BTreeMap<String, Vec<(Difference, Option<String>)>> = BTreeMap::new();
     for diff in diffs {
-        let found = deviations
-            .deviations
-            .iter()
-            .position(|d| glob(&d.id, &diff.id));
+        // A schema that refuses Webflow's own example contradicts it: no
+        // deviation, however wide its pattern, writes that down.
+        let found = (diff.kind != engine::REFUSED)
+            .then(|| {
+                deviations
+                    .deviations
+                    .iter()
+                    .position(|d| glob(&d.id, &diff.id))
+            })
+            .flatten();
         if let Some(i) = found {
             used[i] += 1;
         } else {
