@@ -203,7 +203,7 @@ impl Client {
 
     /// Delete Asset: `DELETE /assets/{asset_id}`. Retried like every
     /// idempotent call; a retry that meets 404 means an earlier attempt
-    /// deleted it, and counts as done.
+    /// deleted it, and counts as done. Any 2xx answer is a success.
     pub async fn delete_asset(&self, asset_id: &str) -> Result<(), Error> {
         self.delete_asset_within(asset_id, &self.shared.config.retry, None)
             .await
@@ -224,7 +224,16 @@ impl Client {
             policy,
             notify,
             |api| api.delete_asset(&id),
-            |attempt, error| (attempt > 1 && matches!(error, Error::NotFound(_))).then_some(()),
+            // Webflow answers 204; any 2xx (a proxy's or a stand-in's 200)
+            // is a success too, never "could not be deleted (200 OK)".
+            |attempt, error| {
+                let done = match error {
+                    Error::NotFound(_) => attempt > 1,
+                    Error::UnexpectedStatus { error } => error.status.is_success(),
+                    _ => false,
+                };
+                done.then_some(())
+            },
         )
         .await
     }

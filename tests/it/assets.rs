@@ -577,3 +577,20 @@ async fn every_operation_maps_every_documented_status() {
         }
     }
 }
+
+/// A proxy or stand-in that answers a DELETE with 200 (or 202) instead of
+/// Webflow's 204 deleted the asset: success, once, not "could not be deleted".
+#[tokio::test]
+async fn any_2xx_to_a_delete_is_a_success() {
+    for status in [200, 202, 204] {
+        let server = MockServer::start().await;
+        wiremock::Mock::given(wiremock::matchers::method("DELETE"))
+            .and(wiremock::matchers::path(format!("/assets/{ASSET}")))
+            .respond_with(ResponseTemplate::new(status).set_body_string("{}"))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let result = client(&server).delete_asset(ASSET).await;
+        assert!(result.is_ok(), "{status}: {result:?}");
+    }
+}

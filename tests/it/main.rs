@@ -22,4 +22,6 @@ mod upload;
 #[cfg(feature = "sandbox")]
 mod usage;
 #[cfg(feature = "sandbox")]
+mod usage_rescan;
+#[cfg(feature = "sandbox")]
 mod usage_ways;
