@@ -19,6 +19,7 @@ mod sandbox_assets;
 mod spec;
 mod tls;
 mod upload;
+mod upstream_examples;
 #[cfg(feature = "sandbox")]
 mod usage;
 #[cfg(feature = "sandbox")]
