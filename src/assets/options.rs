@@ -18,7 +18,7 @@ pub const MAX_PAGE: u64 = 100;
 /// let page = ListOptions::new().folder("6390c49774a71f99f21a08eb").offset(200).limit(50);
 /// assert_eq!(page.limit_value(), 50);
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ListOptions {
     pub(crate) offset: u64,

@@ -20,7 +20,7 @@ fn item_id(i: usize) -> String {
 /// live, each with a stamp of its own.
 fn item(i: usize) -> Value {
     let data = json!({"name": format!("Post {i}"), "slug": format!("post-{i}"),
-                      "f": {"fileId": if i % 2 == 0 { A } else { B }}});
+                      "f": {"fileId": if i.is_multiple_of(2) { A } else { B }}});
     let at = format!("2024-01-01T00:{:02}:{:02}Z", i / 60, i % 60);
     json!({"id": item_id(i), "fieldData": data, "live": data, "lastUpdated": at, "lastPublished": at})
 }
