@@ -10,4 +10,4 @@ mod sync;
 mod upload;
 mod url_upload;
 mod usage;
-mod usage_pdf;
+mod usage_shapes;

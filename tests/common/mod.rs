@@ -5,6 +5,7 @@
 
 #[cfg(feature = "cli")]
 pub mod cli;
+pub mod upstream;
 
 use std::collections::BTreeMap;
 use std::time::Duration;
