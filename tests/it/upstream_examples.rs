@@ -57,3 +57,31 @@ async fn the_scan_reads_webflows_own_examples_and_names_their_uses() {
         "{component_reads:#?}"
     );
 }
+
+/// An id as the API returned it goes back as it came, percent-encoded in
+/// the path: a component id is a plain string in Webflow's spec.
+#[tokio::test]
+async fn a_returned_id_is_sent_back_percent_encoded() {
+    let (server, _) = serve_upstream_examples().await;
+    let client = common::client(&server);
+    let odd = "8505ba55 ef72/629e";
+    client
+        .component_content_page(SITE, odd, &webflow_assets::ListOptions::new())
+        .await
+        .unwrap();
+    let requests = server.received_requests().await.unwrap();
+    let paths: Vec<&str> = requests.iter().map(|r| r.url.path()).collect();
+    assert_eq!(
+        paths,
+        [format!(
+            "/sites/{SITE}/components/8505ba55%20ef72%2F629e/dom"
+        )]
+    );
+    // Only an empty one is refused, before any request.
+    let err = client
+        .component_content_page(SITE, "", &webflow_assets::ListOptions::new())
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("component id is empty"), "{err}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
