@@ -1,0 +1,54 @@
+//! A part of a site a scan could not read, and why.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+
+/// Part of a site a scan could not read: nothing behind it is ever taken
+/// for unused.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Gap {
+    /// What could not be checked (`CMS items`, `page 6596da6045e56dee495bcbba`).
+    pub unchecked: String,
+    /// The scope the token lacks, as Webflow names it (`cms:read`), when
+    /// that is why.
+    pub scope: Option<String>,
+    /// Else the error its read ended with.
+    pub error: Option<String>,
+}
+
+impl Gap {
+    pub(crate) fn scope(scope: &str, unchecked: &str) -> Self {
+        Self {
+            unchecked: unchecked.to_owned(),
+            scope: Some(scope.to_owned()),
+            error: None,
+        }
+    }
+
+    pub(crate) fn unreadable(unchecked: String, error: &Error) -> Self {
+        Self {
+            unchecked,
+            scope: None,
+            error: Some(error.to_string()),
+        }
+    }
+}
+
+impl fmt::Display for Gap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.scope, &self.error) {
+            (Some(scope), _) => write!(
+                f,
+                "{} were not checked: the token lacks the scope {scope}",
+                self.unchecked
+            ),
+            (None, Some(error)) => write!(f, "{} could not be read: {error}", self.unchecked),
+            (None, None) => write!(f, "{} could not be read", self.unchecked),
+        }
+    }
+}
