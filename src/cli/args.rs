@@ -30,7 +30,7 @@ pub(crate) enum Command {
     /// List, inspect, update and delete a site's assets.
     Assets(super::assets_cmd::AssetsArgs),
     /// List, create and inspect a site's asset folders.
-    Folders(super::assets_cmd::FoldersArgs),
+    Folders(super::folders_cmd::FoldersArgs),
     /// For maintainers: compare openapi/ with Webflow's published spec.
     Drift(super::drift::DriftArgs),
     /// Mirror a folder tree into a site's assets: new and changed files go

@@ -5,6 +5,7 @@ mod assets_cmd;
 mod connect;
 mod drift;
 mod files;
+mod folders_cmd;
 mod hints;
 mod interrupt;
 mod manifest;
@@ -74,7 +75,7 @@ pub fn main() -> ExitCode {
             }
             Command::Sandbox(args) => sandbox_cmd::run(args).await,
             Command::Assets(args) => assets_cmd::assets(args).await,
-            Command::Folders(args) => assets_cmd::folders(args).await,
+            Command::Folders(args) => folders_cmd::folders(args).await,
             Command::Sync(args) => sync::run(args).await,
             Command::Drift(_) => unreachable!("handled before the runtime starts"),
         }

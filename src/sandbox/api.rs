@@ -9,11 +9,11 @@ use std::sync::atomic::Ordering;
 use hyper::{Method, Request, Response, StatusCode};
 
 use super::config::SANDBOX_BUCKET;
-use super::content;
 use super::handlers;
 use super::requests::{read_body, read_body_within};
 use super::respond::{Body, CACHE_CONTROL, json_response, webflow_error};
 use super::shared::Shared;
+use super::{cms, content};
 use crate::upload::guess_content_type;
 
 pub(crate) async fn route(shared: &Shared, req: Request<Incoming>) -> Response<Body> {
@@ -103,23 +103,21 @@ async fn api(shared: &Shared, req: Request<Incoming>, segments: &[String]) -> Re
         (&Method::GET, ["sites", site, "components", id, "dom"]) => {
             content::component_content(shared, site, id, &query, rate)
         }
-        (&Method::GET, ["sites", site, "collections"]) => {
-            content::list_collections(shared, site, rate)
-        }
-        (&Method::GET, ["collections", id]) => content::get_collection(shared, id, rate),
+        (&Method::GET, ["sites", site, "collections"]) => cms::list_collections(shared, site, rate),
+        (&Method::GET, ["collections", id]) => cms::get_collection(shared, id, rate),
         (&Method::GET, ["collections", id, "items"]) => {
-            content::list_items(shared, id, false, &query, rate)
+            cms::list_items(shared, id, false, &query, rate)
         }
         (&Method::GET, ["collections", id, "items", "live"]) => {
-            content::list_items(shared, id, true, &query, rate)
+            cms::list_items(shared, id, true, &query, rate)
         }
         (&Method::PATCH, ["collections", id, "items"]) => {
             let body = read_body_within(req, 8 * 1024 * 1024).await;
-            content::update_items(shared, id, false, body, rate)
+            cms::update_items(shared, id, false, body, rate)
         }
         (&Method::PATCH, ["collections", id, "items", "live"]) => {
             let body = read_body_within(req, 8 * 1024 * 1024).await;
-            content::update_items(shared, id, true, body, rate)
+            cms::update_items(shared, id, true, body, rate)
         }
         (&Method::POST, ["sites", site, "assets"]) => {
             handlers::create_asset(shared, site, req, rate).await

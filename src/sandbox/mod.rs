@@ -23,6 +23,7 @@
 //! ```
 
 mod api;
+mod cms;
 mod config;
 mod content;
 mod faults;
