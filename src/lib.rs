@@ -49,7 +49,7 @@ client! {
     pub use content::{MAX_ITEMS_PER_UPDATE, Stage};
     pub use config::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_USER_AGENT, TOKEN_ENV, Token};
     pub use error::{
-        ApiError, BoxError, Cleanup, Error, S3ErrorBody, S3ErrorKind, StorageError, TransportKind,
+        ApiError, BoxError, Cleanup, Error, Hint, S3ErrorBody, Setting, S3ErrorKind, StorageError, TransportKind,
     };
     /// The client generated from `openapi/` by progenitor: one method per
     /// operation, returning the raw `ResponseValue` and progenitor's error. Get

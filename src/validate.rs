@@ -1,7 +1,7 @@
 //! Checks of ids, names and hashes, made before any network call so that bad
 //! input gets an error naming the fix instead of a round trip to Webflow.
 
-use crate::error::Error;
+use crate::error::{Error, Setting};
 
 /// Longest file name Webflow accepts ("under 100 characters").
 pub const MAX_FILE_NAME_CHARS: usize = 99;
@@ -74,13 +74,15 @@ impl Origin {
 pub fn file_name(name: &str) -> Result<(), Error> {
     let chars = name.chars().count();
     if name.trim().is_empty() {
-        return Err(Error::invalid(
+        return Err(Error::invalid_setting(
+            Setting::FileName,
             "the file name is empty",
             "give the file a name with an extension, e.g. photo.png",
         ));
     }
     if chars > MAX_FILE_NAME_CHARS {
-        return Err(Error::invalid(
+        return Err(Error::invalid_setting(
+            Setting::FileName,
             format!(
                 "the file name {name:?} has {chars} characters; Webflow accepts at most {MAX_FILE_NAME_CHARS}"
             ),
@@ -88,13 +90,15 @@ pub fn file_name(name: &str) -> Result<(), Error> {
         ));
     }
     if name.contains(['/', '\\']) || name.chars().any(char::is_control) {
-        return Err(Error::invalid(
+        return Err(Error::invalid_setting(
+            Setting::FileName,
             format!("the file name {name:?} contains a path separator or control character"),
             "pass the bare file name, e.g. photo.png",
         ));
     }
     if extension(name).is_none() {
-        return Err(Error::invalid(
+        return Err(Error::invalid_setting(
+            Setting::FileName,
             format!("the file name {name:?} has no extension"),
             "add the extension that matches the content, e.g. .png, .pdf",
         ));

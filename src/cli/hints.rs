@@ -1,44 +1,58 @@
 //! A library error as the CLI prints it: every cause once, on one line, and
-//! the command-line fix where the library can only name its own settings.
+//! for each hint the library gives as a value ([`Error::hints`]) the
+//! command-line flag or command that acts on it.
 
-use webflow_assets::{Cleanup, Error};
+use webflow_assets::{Error, Hint, Setting};
 
-/// The error, its causes, and the CLI's own hint. An upload that failed
-/// after its asset entry was made says first why (S3's refusal, the step
-/// that failed), then what became of the entry.
+/// The error, its causes, and the CLI's own words for each of the
+/// library's hints ([`Error::hints`]): the library names its settings, the
+/// CLI user has flags. An upload that failed after its asset entry was made
+/// says first why (S3's refusal, the step that failed), then what became of
+/// the entry.
 pub(crate) fn message(error: &Error) -> String {
     let mut text = match error.wrapped() {
         Some(inner) => format!("{}; {error}", chain(inner)),
         None => chain(error),
     };
-    // The library names its own settings; the CLI user has flags.
-    for (library, cli) in CLI_TERMS {
-        text = text.replace(library, cli);
+    let hints: Vec<String> = error.hints().iter().map(in_cli_terms).collect();
+    // The settings in one clause: "in this tool: --base-url ...; --connect-attempts ...".
+    let (settings, others): (Vec<&String>, Vec<&String>) =
+        hints.iter().partition(|h| h.starts_with(IN_THIS_TOOL));
+    if !settings.is_empty() {
+        let flags: Vec<&str> = settings.iter().map(|h| &h[IN_THIS_TOOL.len()..]).collect();
+        text.push_str(&format!("; {IN_THIS_TOOL}{}", flags.join("; ")));
     }
-    if let Error::UploadAborted {
-        cleanup: Cleanup::DeleteFailed { asset_id, .. },
-        ..
-    } = error
-    {
-        text.push_str(&format!(
-            "; to remove it: webflow-assets assets delete {asset_id}"
-        ));
+    for other in others {
+        text.push_str("; ");
+        text.push_str(other);
     }
     text
 }
 
-/// The library's words for a setting, and the CLI's for the same.
-const CLI_TERMS: [(&str, &str); 3] = [
-    (
-        "check the client's base URL",
-        "check --base-url / WEBFLOW_BASE_URL",
-    ),
-    ("UploadOptions::file_name", "--name"),
-    (
-        "check that the token is",
-        "check that the token (--token / WEBFLOW_TOKEN) is",
-    ),
-];
+const IN_THIS_TOOL: &str = "in this tool: ";
+
+/// A hint of the library, as this tool's flag or command.
+pub(crate) fn in_cli_terms(hint: &Hint) -> String {
+    match hint {
+        Hint::Setting(setting) => format!("{IN_THIS_TOOL}{}", flags(*setting)),
+        Hint::DeleteAsset { asset_id } => {
+            format!("to remove it: webflow-assets assets delete {asset_id}")
+        }
+        // A hint this build does not know yet: said as the library names it.
+        other => format!("see {other:?}"),
+    }
+}
+
+/// The flags (and environment variables) that set a setting.
+pub(crate) fn flags(setting: Setting) -> &'static str {
+    match setting {
+        Setting::BaseUrl => "--base-url or WEBFLOW_BASE_URL",
+        Setting::Token => "--token or WEBFLOW_TOKEN",
+        Setting::FileName => "--name",
+        Setting::ConnectRetries => "--connect-attempts and --connect-wait",
+        _ => "(no flag)",
+    }
+}
 
 /// `error` and each of its sources, joined by `: `, a source whose text its
 /// parent already shows left out.
@@ -54,4 +68,61 @@ pub(crate) fn chain(error: &(dyn std::error::Error + 'static)) -> String {
         next = cause.source();
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    /// Every flag the command line has, on any subcommand.
+    fn all_flags() -> Vec<String> {
+        fn walk(cmd: &clap::Command, out: &mut Vec<String>) {
+            for arg in cmd.get_arguments() {
+                if let Some(long) = arg.get_long() {
+                    out.push(format!("--{long}"));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                walk(sub, out);
+            }
+        }
+        let mut out = Vec::new();
+        walk(&crate::cli::args::Cli::command(), &mut out);
+        out
+    }
+
+    #[test]
+    fn every_hint_names_flags_the_command_line_has() {
+        let known = all_flags();
+        for setting in Setting::ALL {
+            let words = flags(setting);
+            let named: Vec<&str> = words
+                .split_whitespace()
+                .filter(|w| w.starts_with("--"))
+                .collect();
+            assert!(!named.is_empty(), "{setting:?} maps to no flag: {words}");
+            for flag in named {
+                assert!(
+                    known.iter().any(|k| k == flag),
+                    "{setting:?}: {flag} is not a flag of the CLI"
+                );
+            }
+            assert!(in_cli_terms(&Hint::Setting(setting)).contains(words));
+        }
+        let delete = in_cli_terms(&Hint::DeleteAsset {
+            asset_id: "63e5889e7fe4eafa7384cea4".into(),
+        });
+        assert_eq!(
+            delete,
+            "to remove it: webflow-assets assets delete 63e5889e7fe4eafa7384cea4"
+        );
+        let cmd = crate::cli::args::Cli::command();
+        let assets = cmd.find_subcommand("assets").expect("an assets command");
+        assert!(
+            assets.find_subcommand("delete").is_some(),
+            "the command a hint names exists"
+        );
+    }
 }

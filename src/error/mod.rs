@@ -3,6 +3,8 @@
 //! which failures are worth another attempt.
 
 mod api;
+mod hint;
+mod messages;
 mod storage;
 mod retry_table;
 mod transport;
@@ -13,7 +15,9 @@ pub use api::ApiError;
 pub use storage::{S3ErrorBody, S3ErrorKind, StorageError};
 pub use transport::TransportKind;
 pub(crate) use transport::{SourceChanged, error_chain, snippet};
+use messages::{bad_request, forbidden, not_found, retry_hint, unexpected_hint};
 use transport::transport_hint;
+pub use hint::{Hint, Setting};
 pub(crate) use retry_table::{RetryClass, is_transient_status};
 
 use std::fmt;
@@ -47,6 +51,8 @@ pub enum Error {
         problem: String,
         /// What to do about it.
         fix: String,
+        /// The setting the fix names, as a value ([`Error::hints`]).
+        setting: Option<Setting>,
     },
 
     /// A local file could not be read; `source` says why.
@@ -243,68 +249,8 @@ impl fmt::Display for Cleanup {
     }
 }
 
-fn bad_request(error: &ApiError) -> String {
-    match &error.target {
-        // Create Asset Metadata sends no target: its fields are the usual cause.
-        None => format!(
-            "Webflow refused the request (400 Bad Request): {error}; check the file name (with an extension, under 100 characters), the MD5 hash and the folder id"
-        ),
-        Some(target) => format!(
-            "Webflow refused the request about {target} (400 Bad Request): {error}; check the ids and fields sent"
-        ),
-    }
-}
-
-fn forbidden(error: &ApiError) -> String {
-    let about = match &error.target {
-        Some(target) => format!(" about {target}"),
-        None => String::new(),
-    };
-    let scopes = error.missing_scopes();
-    if scopes.is_empty() {
-        format!(
-            "Webflow refused the request{about} (403 Forbidden): {error}; check that the token has access to this site and the scopes the call needs"
-        )
-    } else {
-        format!(
-            "the token lacks the scope {} (403 Forbidden{about}): {error}; create a token with {} as well",
-            scopes.join(", "),
-            scopes.join(", ")
-        )
-    }
-}
-
-fn not_found(error: &ApiError) -> String {
-    match &error.target {
-        Some(target) => format!(
-            "Webflow found no {target} (404 Not Found): {error}; check the id, and that the token's site holds it"
-        ),
-        None => format!(
-            "Webflow found no such site or folder (404 Not Found): {error}; check the site id and the parent folder id"
-        ),
-    }
-}
-
 /// A boxed error from a lower layer, kept as an [`Error`]'s `source()`.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
-
-fn retry_hint(after: Option<Duration>) -> String {
-    match after {
-        Some(d) => format!(
-            "wait {}s before retrying, or raise the retry budget",
-            d.as_secs().max(1)
-        ),
-        None => "wait a minute before retrying".to_owned(),
-    }
-}
-
-fn unexpected_hint(status: StatusCode) -> &'static str {
-    match status.as_u16() {
-        403 => "the token lacks a permission for this site; check its scopes",
-        408 | 502 | 503 | 504 => "Webflow or a proxy is unavailable; try again later",
-        _ => "check the base URL and Webflow's status page",
-    }
-}
 
 impl Error {
     /// The HTTP status, when the error comes from a response.
@@ -420,6 +366,7 @@ impl Error {
         Error::InvalidInput {
             problem: problem.into(),
             fix: fix.into(),
+            setting: None,
         }
     }
 

@@ -48,6 +48,7 @@ impl Client {
         let failed = |problem: String| Error::InvalidInput {
             problem: format!("cannot download {url}: {problem}"),
             fix: "check the URL (it must answer 200 with the file)".to_owned(),
+            setting: None,
         };
         let mut response = self
             .shared

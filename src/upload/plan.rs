@@ -2,7 +2,7 @@
 //! made before the first request. Pure: the caller reads the size.
 
 use super::options::{ACCEPTED_CONTENT_TYPES, UploadOptions, guess_content_type};
-use crate::error::Error;
+use crate::error::{Error, Setting};
 use crate::source::UploadSource;
 use crate::validate;
 
@@ -24,7 +24,8 @@ pub(crate) fn plan(
     {
         // A lossy conversion would upload the asset under a name with U+FFFD
         // in it, which matches no file anyone has.
-        return Err(Error::invalid(
+        return Err(Error::invalid_setting(
+            Setting::FileName,
             format!("the file name of {} is not valid UTF-8", path.display()),
             "rename the file, or give the asset a name (UploadOptions::file_name)",
         ));
@@ -33,7 +34,8 @@ pub(crate) fn plan(
         (Some(name), _) => name.clone(),
         (None, Some(name)) => name,
         (None, None) => {
-            return Err(Error::invalid(
+            return Err(Error::invalid_setting(
+                Setting::FileName,
                 "no file name was given for an upload from memory or a reader",
                 "set UploadOptions::file_name, e.g. \"photo.png\"",
             ));

@@ -8,6 +8,7 @@ mod common;
 mod assets;
 mod create_asset;
 mod fuzz_regressions;
+mod hints;
 mod layout;
 mod public_api;
 #[cfg(feature = "sandbox")]
