@@ -40,7 +40,7 @@ log "installing the Node SDK (npm)"
 
 # --- builds ------------------------------------------------------------------
 log "building (release)"
-cargo build --release --features cli --ignore-rust-version 2>/dev/null
+cargo build --release -p webflow-assets-cli --ignore-rust-version 2>/dev/null
 cp target/release/webflow-assets "$OUT/webflow-assets"
 BIN=$OUT/webflow-assets
 cargo bench --bench create_calls --ignore-rust-version --no-run 2>/dev/null
@@ -172,10 +172,10 @@ for variant in default ring types; do
   [ "$variant" = types ] && flags=(--no-default-features --features types)
   rm -rf "$OUT/build-target"
   start=$(date +%s.%N)
-  CARGO_TARGET_DIR=$OUT/build-target cargo build --release --lib "${flags[@]}" 2>/dev/null
+  CARGO_TARGET_DIR=$OUT/build-target cargo build --release -p webflow-assets --lib "${flags[@]}" 2>/dev/null
   end=$(date +%s.%N)
-  deps=$(cargo tree -e normal --prefix none "${flags[@]}" 2>/dev/null | sed 's/ (\*)//; s/ (proc-macro)//' | sort -u | wc -l)
-  deps_all=$(cargo tree -e normal,build --prefix none "${flags[@]}" 2>/dev/null | sed 's/ (\*)//; s/ (proc-macro)//' | sort -u | wc -l)
+  deps=$(cargo tree -p webflow-assets -e normal --prefix none "${flags[@]}" 2>/dev/null | sed 's/ (\*)//; s/ (proc-macro)//' | sort -u | wc -l)
+  deps_all=$(cargo tree -p webflow-assets -e normal,build --prefix none "${flags[@]}" 2>/dev/null | sed 's/ (\*)//; s/ (proc-macro)//' | sort -u | wc -l)
   printf '%s\t%s\t%s\t%s\n' "$variant" "$(python3 -c "print($end - $start)")" "$deps" "$deps_all" >> "$OUT/build.tsv"
 done
 rm -rf "$OUT/build-target"

@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=benches/out
 mkdir -p "$OUT"
-cargo build --release --features cli --ignore-rust-version 2>/dev/null
+cargo build --release -p webflow-assets-cli --ignore-rust-version 2>/dev/null
 BIN=$(pwd)/target/release/webflow-assets
 TREE=$OUT/sync-faults-tree
 rm -rf "$TREE" && mkdir -p "$TREE"

@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=benches/out
 mkdir -p "$OUT"
-cargo build --release --features cli --ignore-rust-version 2>/dev/null
+cargo build --release -p webflow-assets-cli --ignore-rust-version 2>/dev/null
 BIN=$(pwd)/target/release/webflow-assets
 SITE_FILE=$OUT/usage-site.json
 PAGES=300 COMPONENTS=20 COLLECTIONS=5 ITEMS=1000 ASSETS=400

@@ -1,0 +1,80 @@
+//! A library error as the CLI prints it: every cause once, on one line, and
+//! for each hint the library gives as a value ([`Error::hints`]) the
+//! command-line flag or command that acts on it.
+
+use webflow_assets::{Error, Hint, Setting};
+
+/// The error, its causes, and the CLI's own words for each of the
+/// library's hints ([`Error::hints`]): the library names its settings, the
+/// CLI user has flags. An upload that failed after its asset entry was made
+/// says first why (S3's refusal, the step that failed), then what became of
+/// the entry.
+pub(crate) fn message(error: &Error) -> String {
+    let mut text = match error.wrapped() {
+        Some(inner) => format!("{}; {error}", chain(inner)),
+        None => chain(error),
+    };
+    let hints: Vec<String> = error.hints().iter().map(in_cli_terms).collect();
+    // The settings in one clause: "in this tool: --base-url ...; --connect-attempts ...".
+    let (settings, others): (Vec<&String>, Vec<&String>) =
+        hints.iter().partition(|h| h.starts_with(IN_THIS_TOOL));
+    if !settings.is_empty() {
+        let flags: Vec<&str> = settings.iter().map(|h| &h[IN_THIS_TOOL.len()..]).collect();
+        text.push_str(&format!("; {IN_THIS_TOOL}{}", flags.join("; ")));
+    }
+    for other in others {
+        text.push_str("; ");
+        text.push_str(other);
+    }
+    text
+}
+
+const IN_THIS_TOOL: &str = "in this tool: ";
+
+/// A sandbox's error as the CLI prints it: a value the library refused
+/// with the library's hints, else its chain.
+pub(crate) fn sandbox_message(error: &webflow_assets_sandbox::Error) -> String {
+    match error {
+        webflow_assets_sandbox::Error::Refused(inner) => message(inner),
+        other => chain(other),
+    }
+}
+
+/// A hint of the library, as this tool's flag or command.
+pub(crate) fn in_cli_terms(hint: &Hint) -> String {
+    match hint {
+        Hint::Setting(setting) => format!("{IN_THIS_TOOL}{}", flags(*setting)),
+        Hint::DeleteAsset { asset_id } => {
+            format!("to remove it: webflow-assets assets delete {asset_id}")
+        }
+        // A hint this build does not know yet: said as the library names it.
+        other => format!("see {other:?}"),
+    }
+}
+
+/// The flags (and environment variables) that set a setting.
+pub(crate) fn flags(setting: Setting) -> &'static str {
+    match setting {
+        Setting::BaseUrl => "--base-url or WEBFLOW_BASE_URL",
+        Setting::Token => "--token or WEBFLOW_TOKEN",
+        Setting::FileName => "--name",
+        Setting::ConnectRetries => "--connect-attempts and --connect-wait",
+        _ => "(no flag)",
+    }
+}
+
+/// `error` and each of its sources, joined by `: `, a source whose text its
+/// parent already shows left out.
+pub(crate) fn chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = error.to_string();
+    let mut next = error.source();
+    while let Some(cause) = next {
+        let text = cause.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        next = cause.source();
+    }
+    out
+}

@@ -1,0 +1,789 @@
+//! The command-line tool end to end, against a sandbox in this process.
+
+use crate::common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use common::cli::{cli, output, text};
+use serde_json::Value;
+use webflow_assets_sandbox::{Faults, Sandbox, SandboxConfig, Stats};
+
+/// `root/data` holding `n` small files of four types.
+fn data_dir(root: &Path, n: usize) -> (PathBuf, Vec<PathBuf>) {
+    let data = root.join("data");
+    std::fs::create_dir(&data).unwrap();
+    let made = files(&data, n);
+    (data, made)
+}
+
+fn files(dir: &Path, n: usize) -> Vec<PathBuf> {
+    (0..n)
+        .map(|i| {
+            let ext = ["png", "txt", "csv", "pdf"][i % 4];
+            let p = dir.join(format!("file-{i:02}.{ext}"));
+            std::fs::write(&p, format!("content of file {i}\n").repeat(i + 1)).unwrap();
+            p
+        })
+        .collect()
+}
+
+/// Runs the CLI against the sandbox, with its token, site and base URL.
+async fn run(sandbox: &Sandbox, args: &[&str], cwd: &Path) -> Output {
+    output(against(sandbox, cwd, args)).await
+}
+
+/// `args` aimed at the sandbox (base URL and site as flags after them,
+/// token in the environment).
+fn against(sandbox: &Sandbox, cwd: &Path, args: &[&str]) -> Command {
+    let mut cmd = cli(cwd);
+    cmd.args(args)
+        .args([
+            "--base-url",
+            &sandbox.base_url(),
+            "--site",
+            sandbox.site_id(),
+        ])
+        .env("WEBFLOW_TOKEN", sandbox.token());
+    cmd
+}
+
+async fn run_plain(args: &[&str], cwd: &Path) -> Output {
+    run_env(args, cwd, &[]).await
+}
+
+fn json_lines(out: &Output) -> Vec<Value> {
+    text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}")))
+        .collect()
+}
+
+fn manifest_lines(path: &Path) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn single_file_on_the_embedded_sandbox() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("../samples/webflow-assets-sample.png");
+    let out = run_plain(
+        &["upload", "--sandbox", sample.to_str().unwrap()],
+        dir.path(),
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("uploaded") && stdout.contains("verified: the hosted bytes match"),
+        "{stdout}"
+    );
+    assert!(stdout.contains(&webflow_assets::hash_file_blocking(&sample).unwrap().md5));
+    assert!(
+        !dir.path().join(".webflow-assets.jsonl").exists(),
+        "no manifest for a throwaway sandbox"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn directory_with_concurrency_and_json_output() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (data, made) = data_dir(dir.path(), 12);
+    std::fs::write(data.join(".hidden.png"), b"skip me").unwrap();
+    let out = run(
+        &sandbox,
+        &["upload", "data", "--concurrency", "4", "--json"],
+        dir.path(),
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let mut lines = json_lines(&out);
+    assert_eq!(lines.len(), 12);
+    assert_eq!(sandbox.stats().created, 12);
+    for line in &lines {
+        let path = dir.path().join(line["path"].as_str().unwrap());
+        let url = line["hostedUrl"].as_str().unwrap();
+        let served = reqwest::get(url).await.unwrap().bytes().await.unwrap();
+        assert_eq!(served.as_ref(), std::fs::read(&path).unwrap().as_slice());
+    }
+    assert_eq!(
+        manifest_lines(&dir.path().join(".webflow-assets.jsonl")).len(),
+        made.len()
+    );
+    lines.sort_by(|a, b| a["path"].as_str().cmp(&b["path"].as_str()));
+    insta::assert_json_snapshot!("cli_json_output", lines, {
+        "[].id" => "[id]",
+        "[].hostedUrl" => "[hostedUrl]",
+    });
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn exit_codes() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("ok.png"), b"png").unwrap();
+    std::fs::write(dir.path().join("empty.png"), b"").unwrap();
+    std::fs::write(dir.path().join("tool.exe"), b"MZ").unwrap();
+
+    // Some failed: 1, each failure on one line naming the file.
+    let out = run(
+        &sandbox,
+        &["upload", "ok.png", "empty.png", "tool.exe", "--no-manifest"],
+        dir.path(),
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("error: empty.png:") && stderr.contains("error: tool.exe:"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("1 of 3 uploaded") && stderr.contains("2 failed"),
+        "{stderr}"
+    );
+
+    // Usage errors: 2.
+    for args in [
+        vec!["upload", "ok.png"],
+        vec!["upload", "ok.png", "--site", "my-site", "--token", "t"],
+        vec!["upload", "missing.png", "--sandbox"],
+        vec!["upload", "--sandbox"],
+        vec!["upload", "ok.png", "--sandbox", "--concurrency", "0"],
+        vec!["frobnicate"],
+    ] {
+        let out = run_plain(&args, dir.path()).await;
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        assert!(!text(&out.stderr).trim().is_empty());
+    }
+    // A wrong token: the file fails (1) with Webflow's 401, and the token is not echoed.
+    let mut cmd = against(&sandbox, dir.path(), &["upload", "ok.png", "--no-manifest"]);
+    cmd.env("WEBFLOW_TOKEN", "wrong-token-123");
+    let out = output(cmd).await;
+    assert_eq!(out.status.code(), Some(1));
+    let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
+    assert!(
+        all.contains("401 Unauthorized") && !all.contains("wrong-token-123"),
+        "{all}"
+    );
+
+    let out = run_plain(&["hash", "ok.png"], dir.path()).await;
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        text(&out.stdout),
+        format!("{}  ok.png\n", webflow_assets::md5_hex(b"png"))
+    );
+    let out = run_plain(&["schema"], dir.path()).await;
+    let schema: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        schema["AssetUpload"]["required"]
+            .as_array()
+            .unwrap()
+            .contains(&"uploadUrl".into())
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn interrupted_batch_resumes_without_duplicates_or_gaps() {
+    // Slow API so the batch is still running when it is killed.
+    let config = SandboxConfig {
+        api_faults: Faults {
+            latency: Duration::from_millis(150),
+            ..Faults::default()
+        },
+        ..SandboxConfig::default()
+    };
+    let sandbox = Sandbox::start(config).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    data_dir(dir.path(), 10);
+    let manifest = dir.path().join("m.jsonl");
+
+    let args = [
+        "upload",
+        "data",
+        "--concurrency",
+        "1",
+        "--json",
+        "--manifest",
+        "m.jsonl",
+    ];
+    let mut child = against(&sandbox, dir.path(), &args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while manifest_lines(&manifest).len() < 4 {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the batch made no progress"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    child.kill().unwrap(); // as a crash would: no chance to clean up
+    let _ = child.wait();
+    let first: Vec<String> = manifest_lines(&manifest)
+        .iter()
+        .map(|r| r["path"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        first.len() >= 4 && first.len() < 10,
+        "killed after {} files",
+        first.len()
+    );
+
+    let out = run(
+        &sandbox,
+        &[
+            "upload",
+            "data",
+            "--concurrency",
+            "3",
+            "--json",
+            "--manifest",
+            "m.jsonl",
+        ],
+        dir.path(),
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let lines = json_lines(&out);
+    let skipped: Vec<&str> = lines
+        .iter()
+        .filter(|l| l["status"] == "skipped")
+        .map(|l| l["path"].as_str().unwrap())
+        .collect();
+    let uploaded = lines.iter().filter(|l| l["status"] == "uploaded").count();
+    assert_eq!(skipped.len(), first.len(), "every recorded file is skipped");
+    assert_eq!(skipped.len() + uploaded, 10);
+
+    let records = manifest_lines(&manifest);
+    let mut paths: Vec<&str> = records
+        .iter()
+        .map(|r| r["path"].as_str().unwrap())
+        .collect();
+    paths.sort();
+    let total = paths.len();
+    paths.dedup();
+    assert_eq!(paths.len(), 10, "nothing missing");
+    assert_eq!(total, 10, "nothing recorded twice");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rate_limit_is_honoured_and_nothing_is_lost() {
+    const FILES: u64 = 20;
+    const CONCURRENCY: u64 = 8;
+    const PER_SECOND: u64 = 4;
+    let config = SandboxConfig {
+        rate_limit: Some(PER_SECOND as u32),
+        rate_limit_window: Duration::from_secs(1),
+        ..SandboxConfig::default()
+    };
+    let sandbox = Sandbox::start(config).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    data_dir(dir.path(), FILES as usize);
+    let out = run(
+        &sandbox,
+        &[
+            "upload",
+            "data",
+            "--concurrency",
+            &CONCURRENCY.to_string(),
+            "--json",
+            "--no-manifest",
+        ],
+        dir.path(),
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        json_lines(&out)
+            .iter()
+            .filter(|l| l["status"] == "uploaded")
+            .count() as u64,
+        FILES
+    );
+    assert_eq!(
+        sandbox.stats().created,
+        FILES,
+        "every file created exactly once"
+    );
+    let limited = sandbox.stats().rate_limited;
+    assert!(limited >= 1, "the limit was reached");
+    // What only the shared gate gives: the first burst (before any response
+    // told the workers the limit) overflows by at most CONCURRENCY -
+    // PER_SECOND; after that no more requests are in flight than Webflow
+    // said remain, and a spent limit is probed by one request at a time, so
+    // at most one 429 per window. Without the gate every worker spends its
+    // own 429s on every retry (measured: 28 for this batch, against 5-7
+    // with it).
+    let windows = FILES.div_ceil(PER_SECOND) + 1;
+    let bound = (CONCURRENCY - PER_SECOND) + windows;
+    assert!(
+        limited <= bound,
+        "{limited} 429s for {FILES} files; the gate allows at most {bound}"
+    );
+}
+
+/// Runs the CLI with exactly the environment given (the Webflow variables of
+/// the test process removed first).
+async fn run_env(args: &[&str], cwd: &Path, env: &[(&str, &str)]) -> Output {
+    let mut cmd = cli(cwd);
+    cmd.args(args).envs(env.iter().copied());
+    output(cmd).await
+}
+
+/// The README's CLI section says `export WEBFLOW_TOKEN=...`; the README's
+/// main job must still run after that.
+#[tokio::test(flavor = "multi_thread")]
+async fn readme_main_job_runs_with_the_webflow_environment_exported() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("../samples/webflow-assets-sample.png");
+    let env = [
+        ("WEBFLOW_TOKEN", "real-token-from-the-readme"),
+        ("WEBFLOW_SITE_ID", "580e63e98c9a982ac9b8b741"),
+        ("WEBFLOW_BASE_URL", "https://api.webflow.invalid/v2"),
+    ];
+    let out = run_env(
+        &["upload", "--sandbox", sample.to_str().unwrap()],
+        dir.path(),
+        &env,
+    )
+    .await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        text(&out.stdout).contains("verified: the hosted bytes match"),
+        "{}",
+        text(&out.stdout)
+    );
+    let notes: Vec<&str> = stderr.lines().filter(|l| l.starts_with("note:")).collect();
+    assert_eq!(
+        notes,
+        [
+            "note: --sandbox ignores WEBFLOW_TOKEN, WEBFLOW_SITE_ID, WEBFLOW_BASE_URL from the environment"
+        ],
+        "{stderr}"
+    );
+    assert!(!stderr.contains("real-token-from-the-readme"), "{stderr}");
+
+    // An explicit --token with --sandbox is still a usage error.
+    let out = run_env(
+        &[
+            "upload",
+            "--sandbox",
+            "--token",
+            "t",
+            sample.to_str().unwrap(),
+        ],
+        dir.path(),
+        &env,
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("'--sandbox' cannot be used with '--token <TOKEN>'"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+/// A port on loopback that nothing listens on.
+fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn unreachable_hosts_give_up_within_the_connect_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("photo.png"), b"png").unwrap();
+    let closed = format!("http://127.0.0.1:{}/v2", closed_port());
+    for (base_url, cause, fix) in [
+        // RFC 6761: .invalid never resolves.
+        (
+            "https://api.webflow.invalid/v2",
+            "cannot resolve api.webflow.invalid",
+            "the host name does not resolve",
+        ),
+        (
+            closed.as_str(),
+            "cannot connect to 127.0.0.1:",
+            "no connection could be opened",
+        ),
+    ] {
+        let started = Instant::now();
+        let out = run_env(
+            &[
+                "upload",
+                "photo.png",
+                "--no-manifest",
+                "--base-url",
+                base_url,
+            ],
+            dir.path(),
+            &[
+                ("WEBFLOW_TOKEN", "t0ken"),
+                ("WEBFLOW_SITE_ID", "580e63e98c9a982ac9b8b741"),
+            ],
+        )
+        .await;
+        let elapsed = started.elapsed();
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{base_url}: {stderr}");
+        // The default budget: 3 attempts within 10 s of waiting.
+        assert!(elapsed < Duration::from_secs(15), "{base_url}: {elapsed:?}");
+        let retries: Vec<&str> = stderr
+            .lines()
+            .filter(|l| l.starts_with("photo.png: retrying Create Asset Metadata in "))
+            .collect();
+        assert_eq!(retries.len(), 2, "{base_url}: {stderr}");
+        assert!(
+            retries[0].contains("(attempt 2 of 3): ") && retries[0].contains(cause),
+            "{stderr}"
+        );
+        assert!(retries[1].contains("(attempt 3 of 3): "), "{stderr}");
+        let error = stderr
+            .lines()
+            .find(|l| l.starts_with("error: photo.png: "))
+            .unwrap_or_else(|| panic!("{stderr}"));
+        let host = base_url.split('/').nth(2).unwrap();
+        assert!(
+            error.contains(&format!("Create Asset Metadata to {host} failed")),
+            "{error}"
+        );
+        assert!(
+            error.contains(fix) && error.contains("--base-url"),
+            "{error}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn unreadable_manifest_lines_are_named_and_a_torn_last_line_is_not() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    data_dir(dir.path(), 2);
+    let manifest = dir.path().join("m.jsonl");
+    std::fs::write(
+        &manifest,
+        "not json at all\n{\"site\":\"x\",\"path\":\"p\",\"md5\":\"m\",\"size\":1,\"id\":\"i\",\"hostedUrl\":null,\"uploadedAt\":\"t\"}\n{\"site\":\"torn",
+    )
+    .unwrap();
+    let out = run(
+        &sandbox,
+        &["upload", "data", "--manifest", "m.jsonl"],
+        dir.path(),
+    )
+    .await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let warnings: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("warning:"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{stderr}");
+    assert!(
+        warnings[0].starts_with("warning: m.jsonl:1: not a manifest record"),
+        "{stderr}"
+    );
+    // Both files were recorded after the lines that were there.
+    assert_eq!(manifest_lines(&manifest).len(), 3);
+}
+
+/// Bad input through `webflow-assets upload`: every case ends with the exit
+/// code and first error line recorded in the snapshot, and none of the
+/// cases refused up front reaches the API. Add a row for each new way in.
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_input_sweep() {
+    use std::ffi::OsString;
+    use std::os::unix::ffi::OsStringExt;
+
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("ok.png"), b"png").unwrap();
+    std::fs::write(d.join("empty.png"), b"").unwrap();
+    std::fs::write(d.join("noext"), b"x").unwrap();
+    std::fs::write(d.join("tool.exe"), b"MZ").unwrap();
+    std::fs::write(d.join("big.png"), vec![0u8; 4 * 1024 * 1024 + 1]).unwrap();
+    let long = format!("{}.png", "n".repeat(96));
+    std::fs::write(d.join(&long), b"png").unwrap();
+    std::fs::create_dir(d.join("emptydir")).unwrap();
+    let latin1 = OsString::from_vec(b"caf\xe9.png".to_vec());
+    std::fs::write(d.join(&latin1), b"png").unwrap();
+    let fifo = d.join("pipe.png");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success(),
+        "mkfifo"
+    );
+
+    let api = sandbox.base_url();
+    let site = sandbox.site_id().to_owned();
+    let closed = format!("http://127.0.0.1:{}/v2", closed_port());
+    let good_env = [
+        ("WEBFLOW_TOKEN", sandbox.token().to_owned()),
+        ("WEBFLOW_SITE_ID", site.clone()),
+        ("WEBFLOW_BASE_URL", api.clone()),
+    ];
+    let os = |s: &str| OsString::from(s);
+    // (case, arguments after `upload`, environment to drop, reaches the API)
+    let cases: Vec<(&str, Vec<OsString>, &[&str], bool)> = vec![
+        ("missing file", vec![os("missing.png")], &[], false),
+        ("empty directory", vec![os("emptydir")], &[], false),
+        ("FIFO", vec![os("pipe.png")], &[], false),
+        ("empty file", vec![os("empty.png")], &[], false),
+        ("no extension", vec![os("noext")], &[], false),
+        ("name of 100 characters", vec![os(&long)], &[], false),
+        (
+            "content type not accepted",
+            vec![os("tool.exe")],
+            &[],
+            false,
+        ),
+        ("image over 4 MB", vec![os("big.png")], &[], false),
+        ("file name not UTF-8", vec![latin1.clone()], &[], false),
+        (
+            "--name not a file name",
+            vec![os("ok.png"), os("--name"), os("noext")],
+            &[],
+            false,
+        ),
+        (
+            "--name with two files",
+            vec![os("ok.png"), os("empty.png"), os("--name"), os("a.png")],
+            &[],
+            false,
+        ),
+        (
+            "site id not an id",
+            vec![os("ok.png"), os("--site"), os("my-site")],
+            &[],
+            false,
+        ),
+        (
+            "folder id not an id",
+            vec![os("ok.png"), os("--folder"), os("nope")],
+            &[],
+            false,
+        ),
+        ("no token", vec![os("ok.png")], &["WEBFLOW_TOKEN"], false),
+        ("no site", vec![os("ok.png")], &["WEBFLOW_SITE_ID"], false),
+        (
+            "plain http off loopback",
+            vec![os("ok.png"), os("--base-url"), os("http://example.com/v2")],
+            &[],
+            false,
+        ),
+        (
+            "base URL not a URL",
+            vec![os("ok.png"), os("--base-url"), os("not a url")],
+            &[],
+            false,
+        ),
+        (
+            "concurrency 0",
+            vec![os("ok.png"), os("--concurrency"), os("0")],
+            &[],
+            false,
+        ),
+        (
+            "glob that does not parse",
+            vec![os("emptydir"), os("--include"), os("[")],
+            &[],
+            false,
+        ),
+        (
+            "--token with --sandbox",
+            vec![os("ok.png"), os("--sandbox"), os("--token"), os("t")],
+            &[],
+            false,
+        ),
+        (
+            "manifest in a missing directory",
+            vec![os("ok.png"), os("--manifest"), os("nodir/m.jsonl")],
+            &[],
+            false,
+        ),
+        (
+            "negative connect wait",
+            vec![os("ok.png"), os("--connect-wait=-1")],
+            &[],
+            false,
+        ),
+        (
+            "wrong token",
+            vec![os("ok.png"), os("--token"), os("wrong-token-123")],
+            &[],
+            true,
+        ),
+        (
+            "closed API port",
+            vec![
+                os("ok.png"),
+                os("--base-url"),
+                os(&closed),
+                os("--connect-wait"),
+                os("0.2"),
+            ],
+            &[],
+            true,
+        ),
+        (
+            "unresolvable API host",
+            vec![
+                os("ok.png"),
+                os("--base-url"),
+                os("https://api.webflow.invalid/v2"),
+                os("--connect-wait"),
+                os("0.2"),
+            ],
+            &[],
+            true,
+        ),
+    ];
+    let api_calls = |s: Stats| s.created + s.refused + s.rate_limited;
+    let mut table = Vec::new();
+    for (case, args, drop_env, reaches_api) in cases {
+        let mut cmd = cli(d);
+        cmd.arg("upload").args(&args);
+        // `--manifest` and `--no-manifest` conflict; the case that names a
+        // manifest wants the former.
+        if !args.iter().any(|a| a == "--manifest") {
+            cmd.arg("--no-manifest");
+        }
+        for (k, v) in &good_env {
+            if !drop_env.contains(k) {
+                cmd.env(k, v);
+            }
+        }
+        let before = api_calls(sandbox.stats());
+        let started = Instant::now();
+        let out = output(cmd).await;
+        assert!(started.elapsed() < Duration::from_secs(20), "{case} hung");
+        if !reaches_api {
+            assert_eq!(
+                api_calls(sandbox.stats()),
+                before,
+                "{case}: reached the API"
+            );
+        }
+        let stderr = text(&out.stderr);
+        let first = stderr
+            .lines()
+            .find(|l| l.starts_with("error:"))
+            .unwrap_or_else(|| panic!("{case}: no error line in {stderr}"));
+        let mut first = first
+            .replace(&d.display().to_string(), "[tmp]")
+            .replace(&api, "[api]")
+            .replace(&closed, "[closed]")
+            .replace(&closed[7..closed.len() - 3], "[closed host]");
+        // What the resolver or the kernel says differs between machines.
+        if let Some(start) = first.find("(Connect): ") {
+            let start = start + "(Connect): ".len();
+            let len = first[start..].find("; ").unwrap_or(first.len() - start);
+            first.replace_range(start..start + len, "[os detail]");
+        }
+        assert!(!first.contains("wrong-token-123"), "{case}: token echoed");
+        table.push(format!(
+            "{case} | exit {} | {first}",
+            out.status
+                .code()
+                .map_or("signal".to_owned(), |c| c.to_string())
+        ));
+    }
+    insta::assert_snapshot!("bad_input_sweep", table.join("\n"));
+}
+
+/// S3 refuses the form and Webflow's DELETE of the orphan entry fails every
+/// time: the cleanup is best effort on its own short budget (3 attempts
+/// within 10 s by default), each retry printed, and the error reports S3's
+/// refusal first, then the entry left behind and how to remove it.
+#[tokio::test(flavor = "multi_thread")]
+async fn refused_upload_whose_cleanup_fails_gives_up_within_the_cleanup_budget() {
+    use wiremock::ResponseTemplate;
+    let api = common::mock_server().await;
+    let mut created = common::fixture_json("create_asset_200.json");
+    created["uploadUrl"] = serde_json::json!(format!("{}/bucket", api.uri()));
+    let id = created["id"].as_str().unwrap().to_owned();
+    let delete_path = format!("/assets/{id}");
+    common::mount(
+        &api,
+        "POST",
+        common::ASSETS_PATH,
+        common::json_200(created.to_string()),
+    )
+    .await;
+    let refusal = "<Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match the signature you provided.</Message></Error>";
+    common::mount(
+        &api,
+        "POST",
+        "/bucket",
+        ResponseTemplate::new(403).set_body_string(refusal),
+    )
+    .await;
+    common::mount(
+        &api,
+        "DELETE",
+        &delete_path,
+        ResponseTemplate::new(500).set_body_string(common::fixture("error_500.json")),
+    )
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("photo.png"), b"png").unwrap();
+    let started = Instant::now();
+    let out = run_env(
+        &[
+            "upload",
+            "photo.png",
+            "--no-manifest",
+            "--base-url",
+            &api.uri(),
+        ],
+        dir.path(),
+        &[
+            ("WEBFLOW_TOKEN", "t0ken"),
+            ("WEBFLOW_SITE_ID", common::SITE),
+        ],
+    )
+    .await;
+    let elapsed = started.elapsed();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(elapsed < Duration::from_secs(15), "{elapsed:?}: {stderr}");
+    assert_eq!(common::requests_to(&api, &delete_path).await, 3, "{stderr}");
+    let retries: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("photo.png: retrying Delete Asset in "))
+        .collect();
+    assert_eq!(retries.len(), 2, "{stderr}");
+    assert!(retries[1].contains("(attempt 3 of 3): "), "{stderr}");
+    let error = stderr
+        .lines()
+        .find(|l| l.starts_with("error: photo.png: "))
+        .unwrap_or_else(|| panic!("{stderr}"));
+    let refused_at = error.find("SignatureDoesNotMatch").expect(error);
+    let entry_at = error
+        .find(&format!("asset entry {id} could not be deleted"))
+        .expect(error);
+    assert!(refused_at < entry_at, "S3's refusal first: {error}");
+    assert!(
+        error.ends_with(&format!("to remove it: webflow-assets assets delete {id}")),
+        "{error}"
+    );
+}

@@ -1,0 +1,344 @@
+//! A crate's public API, one line per item, for a snapshot: a change to the
+//! surface shows in review as a change of the snapshot, as generated code
+//! does. Used by the library's and the sandbox's tests.
+//!
+//! The list comes from rustdoc's JSON output, generated here with the
+//! stable toolchain (`RUSTC_BOOTSTRAP=1` unlocks `--output-format json`
+//! for that one command; the format is pinned with the toolchain, and its
+//! `format_version` is checked) into `target/public-api`, so the nested
+//! `cargo` never waits for the lock of the build that runs this test.
+//! Items hidden from the docs (`#[doc(hidden)]`) are not listed: they carry
+//! no promise. The generated types (`types`) are listed by name; their
+//! shape is `spec__generated_client.snap`'s.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+/// The rustdoc JSON format this lister reads (that of Rust 1.95's rustdoc).
+const FORMAT_VERSION: u64 = 57;
+
+/// rustdoc's JSON of `package`'s library (`crate_name`), built with
+/// `features` only (none of the default ones).
+fn rustdoc_json(package: &str, crate_name: &str, features: &str) -> Value {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let target: PathBuf = root.join("target").join("public-api");
+    let mut cmd = Command::new(env!("CARGO"));
+    cmd.current_dir(&root).env("RUSTC_BOOTSTRAP", "1").args([
+        "rustdoc",
+        "-p",
+        package,
+        "--lib",
+        "--ignore-rust-version",
+        "--quiet",
+    ]);
+    if !features.is_empty() {
+        cmd.args(["--no-default-features", "--features", features]);
+    }
+    let status = cmd
+        .arg("--target-dir")
+        .arg(&target)
+        .args(["--", "-Z", "unstable-options", "--output-format", "json"])
+        .status()
+        .expect("cargo runs");
+    assert!(status.success(), "cargo rustdoc failed");
+    let text =
+        std::fs::read_to_string(target.join("doc").join(format!("{crate_name}.json"))).unwrap();
+    let doc: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        doc["format_version"].as_u64(),
+        Some(FORMAT_VERSION),
+        "rustdoc's JSON format changed with the toolchain: check this lister, then update FORMAT_VERSION"
+    );
+    doc
+}
+
+struct Lister<'a> {
+    index: &'a serde_json::Map<String, Value>,
+    lines: BTreeSet<String>,
+}
+
+impl<'a> Lister<'a> {
+    fn item(&self, id: &Value) -> Option<&'a Value> {
+        self.index.get(&id.to_string())
+    }
+
+    fn non_exhaustive(item: &Value) -> &'static str {
+        let attrs = item["attrs"].to_string();
+        if attrs.contains("non_exhaustive") {
+            "#[non_exhaustive] "
+        } else {
+            ""
+        }
+    }
+
+    fn module(&mut self, path: &str, module: &Value) {
+        for id in module["inner"]["module"]["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            let Some(item) = self.item(id) else { continue };
+            if item["visibility"] != "public" {
+                continue;
+            }
+            if let Some(u) = item["inner"].get("use") {
+                // A re-export: listed under the name it is exported as.
+                let name = u["name"].as_str().unwrap_or_default();
+                match u.get("id").and_then(|i| self.item(i)) {
+                    Some(target) => {
+                        let target = target.clone();
+                        self.named(&format!("{path}::{name}"), &target);
+                    }
+                    None => {
+                        self.lines.insert(format!(
+                            "pub use {path}::{name} = {}",
+                            u["source"].as_str().unwrap_or_default()
+                        ));
+                    }
+                }
+                continue;
+            }
+            let name = item["name"].as_str().unwrap_or_default();
+            let item = item.clone();
+            self.named(&format!("{path}::{name}"), &item);
+        }
+    }
+
+    fn named(&mut self, path: &str, item: &Value) {
+        let (kind, inner) = item["inner"]
+            .as_object()
+            .and_then(|o| o.iter().next())
+            .expect("an item kind");
+        let ne = Self::non_exhaustive(item);
+        match kind.as_str() {
+            "module" => {
+                self.lines.insert(format!("pub mod {path}"));
+                if path.ends_with("::types") {
+                    // Generated: the names only (their shape is another snapshot's).
+                    for id in inner["items"].as_array().into_iter().flatten() {
+                        if let Some(i) = self.item(id).filter(|i| i["visibility"] == "public") {
+                            let kind = i["inner"]
+                                .as_object()
+                                .and_then(|o| o.keys().next().cloned())
+                                .unwrap_or_default();
+                            if let Some(n) = i["name"].as_str() {
+                                self.lines.insert(format!("pub {kind} {path}::{n}"));
+                            }
+                        }
+                    }
+                } else {
+                    self.module(path, item);
+                }
+            }
+            "struct" => {
+                self.lines.insert(format!("{ne}pub struct {path}"));
+                let fields = inner["kind"]["plain"]["fields"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default();
+                for f in fields {
+                    if let Some(field) = self.item(&f).filter(|f| f["visibility"] == "public") {
+                        let ty = render(&field["inner"]["struct_field"]);
+                        self.lines.insert(format!(
+                            "pub {path}::{}: {ty}",
+                            field["name"].as_str().unwrap_or_default()
+                        ));
+                    }
+                }
+                self.impls(path, inner);
+            }
+            "enum" => {
+                self.lines.insert(format!("{ne}pub enum {path}"));
+                for v in inner["variants"].as_array().into_iter().flatten() {
+                    if let Some(variant) = self.item(v) {
+                        let vne = Self::non_exhaustive(variant);
+                        self.lines.insert(format!(
+                            "{vne}{path}::{}",
+                            variant["name"].as_str().unwrap_or_default()
+                        ));
+                    }
+                }
+                self.impls(path, inner);
+            }
+            "function" => {
+                self.lines
+                    .insert(format!("pub fn {path}{}", signature(inner)));
+            }
+            "constant" => {
+                self.lines
+                    .insert(format!("pub const {path}: {}", render(&inner["type"])));
+            }
+            "type_alias" => {
+                self.lines
+                    .insert(format!("pub type {path} = {}", render(&inner["type"])));
+            }
+            "trait" => {
+                self.lines.insert(format!("pub trait {path}"));
+            }
+            other => {
+                self.lines.insert(format!("pub {other} {path}"));
+            }
+        }
+    }
+
+    /// Inherent methods, and the traits implemented by hand or derived
+    /// (not the auto traits and blanket impls every type gets).
+    fn impls(&mut self, path: &str, inner: &Value) {
+        for id in inner["impls"].as_array().into_iter().flatten() {
+            let Some(imp) = self.item(id) else { continue };
+            let imp = &imp["inner"]["impl"];
+            if imp["is_synthetic"] == true || !imp["blanket_impl"].is_null() {
+                continue;
+            }
+            match imp["trait"].as_object() {
+                Some(t) => {
+                    self.lines.insert(format!(
+                        "impl {} for {path}",
+                        render_path(&Value::Object(t.clone()))
+                    ));
+                }
+                None => {
+                    for m in imp["items"].as_array().into_iter().flatten() {
+                        if let Some(method) = self.item(m).filter(|m| m["visibility"] == "public")
+                            && let Some(f) = method["inner"].get("function")
+                        {
+                            let name = method["name"].as_str().unwrap_or_default();
+                            self.lines
+                                .insert(format!("pub fn {path}::{name}{}", signature(f)));
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn signature(f: &Value) -> String {
+    let sig = &f["sig"];
+    let inputs: Vec<String> = sig["inputs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|pair| {
+            let name = pair[0].as_str().unwrap_or_default();
+            let ty = render(&pair[1]);
+            if name == "self" {
+                ty.replace("Self", "self")
+            } else {
+                format!("{name}: {ty}")
+            }
+        })
+        .collect();
+    let asyncness = if f["header"]["is_async"] == true {
+        " async"
+    } else {
+        ""
+    };
+    let output = match &sig["output"] {
+        Value::Null => String::new(),
+        t => format!(" -> {}", render(t)),
+    };
+    format!("({}){asyncness}{output}", inputs.join(", "))
+}
+
+fn render_path(p: &Value) -> String {
+    let mut out = p["path"].as_str().unwrap_or_default().to_owned();
+    if let Some(args) = p["args"]["angle_bracketed"]["args"]
+        .as_array()
+        .filter(|a| !a.is_empty())
+    {
+        let args: Vec<String> = args
+            .iter()
+            .map(|a| match a.get("type") {
+                Some(t) => render(t),
+                None => a
+                    .get("lifetime")
+                    .and_then(Value::as_str)
+                    .unwrap_or("_")
+                    .to_owned(),
+            })
+            .collect();
+        out.push_str(&format!("<{}>", args.join(", ")));
+    }
+    out
+}
+
+fn bounds(list: &Value) -> String {
+    list.as_array()
+        .into_iter()
+        .flatten()
+        .map(|b| match b.get("trait_bound") {
+            Some(t) => render_path(&t["trait"]),
+            None => b
+                .get("outlives")
+                .and_then(Value::as_str)
+                .unwrap_or("_")
+                .to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
+/// A type as source would spell it, closely enough to see it change.
+fn render(t: &Value) -> String {
+    let Some((kind, v)) = t.as_object().and_then(|o| o.iter().next()) else {
+        return "_".to_owned();
+    };
+    match kind.as_str() {
+        "resolved_path" => render_path(v),
+        "primitive" | "generic" => v.as_str().unwrap_or_default().to_owned(),
+        "borrowed_ref" => format!(
+            "&{}{}",
+            if v["is_mutable"] == true { "mut " } else { "" },
+            render(&v["type"])
+        ),
+        "slice" => format!("[{}]", render(v)),
+        "array" => format!(
+            "[{}; {}]",
+            render(&v["type"]),
+            v["len"].as_str().unwrap_or("_")
+        ),
+        "tuple" => format!(
+            "({})",
+            v.as_array()
+                .into_iter()
+                .flatten()
+                .map(render)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        "impl_trait" => format!("impl {}", bounds(v)),
+        "dyn_trait" => format!(
+            "dyn {}",
+            v["traits"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|p| render_path(&p["trait"]))
+                .collect::<Vec<_>>()
+                .join(" + ")
+        ),
+        "qualified_path" => format!(
+            "{}::{}",
+            render(&v["self_type"]),
+            v["name"].as_str().unwrap_or_default()
+        ),
+        other => format!("<{other}>"),
+    }
+}
+
+/// The public API of `package`'s library, one line per item, sorted.
+pub fn listing(package: &str, crate_name: &str, features: &str) -> String {
+    let doc = rustdoc_json(package, crate_name, features);
+    let index = doc["index"].as_object().expect("an index");
+    let mut lister = Lister {
+        index,
+        lines: BTreeSet::new(),
+    };
+    let root = index[&doc["root"].to_string()].clone();
+    lister.module(crate_name, &root);
+    lister.lines.into_iter().collect::<Vec<_>>().join("\n")
+}

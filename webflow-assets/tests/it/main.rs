@@ -1,0 +1,21 @@
+//! The library's tests, in one binary: each file used to be a test binary
+//! of its own, and each linked the whole crate (see the README's layout).
+//! The command-line tool's tests are the other binary, `tests/cli/`.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod assets;
+mod create_asset;
+mod fuzz_regressions;
+mod hints;
+mod layout;
+mod public_api;
+mod s3_real;
+mod spec;
+mod tls;
+mod upload;
+mod upstream_examples;
+mod usage;
+mod usage_rescan;
+mod usage_ways;
