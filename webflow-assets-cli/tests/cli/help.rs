@@ -24,6 +24,8 @@ fn help(args: &[String]) -> String {
     let out = cli(Path::new(env!("CARGO_MANIFEST_DIR")))
         .args(args)
         .arg("--help")
+        // One width wherever the tests run (clap wraps help to the terminal's).
+        .env("COLUMNS", "100")
         .output()
         .expect("the CLI runs");
     assert!(out.status.success(), "{args:?}");

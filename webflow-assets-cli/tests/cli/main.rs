@@ -15,6 +15,7 @@ mod drift;
 mod help;
 mod sync;
 mod upload;
+mod upload_errors;
 mod url_upload;
 mod usage;
 mod usage_shapes;

@@ -6,15 +6,19 @@
 mod common;
 
 mod assets;
+mod assets_lists;
 mod create_asset;
+mod create_asset_errors;
 mod fuzz_regressions;
 mod hints;
 mod layout;
 mod public_api;
 mod s3_real;
 mod spec;
+mod spec_schemas;
 mod tls;
 mod upload;
+mod upload_checks;
 mod upstream_examples;
 mod usage;
 mod usage_rescan;
