@@ -1,5 +1,5 @@
 //! Entry points for the fuzz targets in `fuzz/` (built only under
-//! `cfg(fuzzing)`, which cargo-fuzz sets): each feeds bytes from the network
+//! `cfg(fuzzing)`, which cargo-fuzz sets, or with the hidden `fuzz` feature): each feeds bytes from the network
 //! to the code that parses them in the client, and checks what must hold
 //! whatever the bytes. A panic is a bug.
 

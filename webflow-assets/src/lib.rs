@@ -70,6 +70,9 @@ client! {
     };
 }
 
-#[cfg(all(fuzzing, feature = "client"))]
+// For the fuzz targets (webflow-assets/fuzz/): built under cargo-fuzz's
+// `cfg(fuzzing)`, or with the `fuzz` feature, which the fuzz crate turns on
+// so that checking it needs no RUSTFLAGS (and shares CI's nightly build).
+#[cfg(all(any(fuzzing, feature = "fuzz"), feature = "client"))]
 #[doc(hidden)]
 pub mod fuzz;

@@ -56,7 +56,7 @@ async fn scan(site: Value) -> UsageIndex {
 /// A collection with one field `f` of `kind`: one item holds `value` in
 /// its staged data only, another in its live data only. Both must be uses
 /// of `asset`, told as `how`.
-async fn cms_way(kind: &str, value: Value, asset: &str, how: UseKind) {
+pub(crate) async fn cms_way(kind: &str, value: Value, asset: &str, how: UseKind) {
     let index = scan(json!({"collections": [{
         "id": COLLECTION, "displayName": "Posts", "slug": "posts",
         "fields": [{"slug": "f", "type": kind}],
