@@ -47,10 +47,16 @@ pub(crate) fn find(text: &str, known: &Known) -> Vec<Found> {
             continue;
         }
         let raw = &text[url.clone()];
-        let decoded = raw.replace("&amp;", "&");
+        // Every token of every string passes here: copied only when it
+        // holds the one entity a URL in HTML carries.
+        let decoded: std::borrow::Cow<str> = if raw.contains("&amp;") {
+            raw.replace("&amp;", "&").into()
+        } else {
+            raw.into()
+        };
         let asset = known
             .by_url
-            .get(&decoded)
+            .get(decoded.as_ref())
             .cloned()
             .or_else(|| id_of_file_name(&decoded).map(str::to_owned));
         if let Some(asset_id) = asset {
