@@ -18,17 +18,29 @@ const UNUSED: &str = "659595234426a9fcbad57046";
 const LIVE_ONLY: &str = "659595234426a9fcbad57047";
 
 async fn run_as(sandbox: &Sandbox, token: &str, dir: &Path, args: &[&str]) -> Output {
+    run_on(token, sandbox.site_id(), &sandbox.base_url(), dir, args).await
+}
+
+/// The tool against any API root (a sandbox's, a mock's), as a user with
+/// the README's variables exported.
+pub(crate) async fn run_on(
+    token: &str,
+    site: &str,
+    base_url: &str,
+    dir: &Path,
+    args: &[&str],
+) -> Output {
     let mut cmd = cli(dir);
     cmd.args(args)
         .env("WEBFLOW_TOKEN", token)
-        .env("WEBFLOW_SITE_ID", sandbox.site_id())
-        .env("WEBFLOW_BASE_URL", sandbox.base_url())
+        .env("WEBFLOW_SITE_ID", site)
+        .env("WEBFLOW_BASE_URL", base_url)
         // The usage index goes to the test's directory, not the user's cache.
         .env("XDG_CACHE_HOME", dir.join("cache"));
     output(cmd).await
 }
 
-async fn run(sandbox: &Sandbox, dir: &Path, args: &[&str]) -> Output {
+pub(crate) async fn run(sandbox: &Sandbox, dir: &Path, args: &[&str]) -> Output {
     run_as(sandbox, sandbox.token(), dir, args).await
 }
 

@@ -5,37 +5,15 @@
 //! to the new asset (body snapshotted), keeping the old PDF while the live
 //! items still link it.
 
-use std::path::Path;
-use std::process::Output;
-
 use crate::common;
-use common::cli::{cli, output, succeeded, text};
+use common::cli::{succeeded, text};
+
+use super::usage::{run, run_on};
 use common::upstream::{EXAMPLE_ASSET, serve_upstream_examples};
 use serde_json::{Value, json};
 use webflow_assets_sandbox::{Sandbox, SandboxConfig, SiteModel};
 
 const COLLECTION: &str = "562ac0395358780a1f5e6fbc";
-
-async fn run(sandbox: &Sandbox, dir: &Path, args: &[&str]) -> Output {
-    run_on(
-        sandbox.token(),
-        sandbox.site_id(),
-        &sandbox.base_url(),
-        dir,
-        args,
-    )
-    .await
-}
-
-async fn run_on(token: &str, site: &str, base_url: &str, dir: &Path, args: &[&str]) -> Output {
-    let mut cmd = cli(dir);
-    cmd.args(args)
-        .env("WEBFLOW_TOKEN", token)
-        .env("WEBFLOW_SITE_ID", site)
-        .env("WEBFLOW_BASE_URL", base_url)
-        .env("XDG_CACHE_HOME", dir.join("cache"));
-    output(cmd).await
-}
 
 #[tokio::test]
 async fn assets_usage_names_the_page_and_component_of_webflows_own_examples() {

@@ -22,6 +22,7 @@ fn assets() -> Value {
     json!([
         {"id": A, "fileName": "logo.png"},
         {"id": B, "fileName": "hero.jpg"},
+        {"id": "659595234426a9fcbad57045", "fileName": "brochure.pdf"},
         {"id": UNUSED, "fileName": "unused.png"}
     ])
 }
@@ -30,7 +31,7 @@ fn image(node: &str, asset: &str) -> Value {
     json!({"id": node, "type": "image", "image": {"assetId": asset, "alt": "x"}})
 }
 
-async fn sandbox(site: Value) -> Sandbox {
+pub(crate) async fn sandbox(site: Value) -> Sandbox {
     sandbox_with(site, SandboxConfig::default()).await
 }
 

@@ -5,10 +5,10 @@
 //! text, custom attributes and component overrides. Each fails when its
 //! kind is not read, and checks how the use is told (`UseKind`).
 
+use crate::usage::sandbox;
 use serde_json::{Value, json};
 use webflow_assets::UsageIndex;
 use webflow_assets::usage::{Place, UseKind};
-use webflow_assets_sandbox::{Sandbox, SandboxConfig, SiteModel};
 
 const SITE: &str = "580e63e98c9a982ac9b8b741";
 const A: &str = "659595234426a9fcbad57043";
@@ -23,21 +23,6 @@ const COMPONENT: &str = "8505ba55-ef72-629e-f85c-33e4b703d48b";
 /// found by the `<id>_` rule, not by the asset list's URL.
 fn cdn(id: &str, name: &str) -> String {
     format!("https://cdn.prod.website-files.com/{SITE}/{id}_{name}")
-}
-
-async fn sandbox(mut site: Value) -> Sandbox {
-    site["assets"] = json!([
-        {"id": A, "fileName": "logo.png"},
-        {"id": PDF, "fileName": "brochure.pdf"},
-        {"id": UNUSED, "fileName": "unused.png"}
-    ]);
-    let site = SiteModel::from_json(&site.to_string()).unwrap();
-    Sandbox::start(SandboxConfig {
-        site,
-        ..SandboxConfig::default()
-    })
-    .await
-    .unwrap()
 }
 
 async fn scan(site: Value) -> UsageIndex {
