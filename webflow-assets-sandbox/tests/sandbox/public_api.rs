@@ -3,8 +3,7 @@
 
 #[test]
 fn public_api() {
-    let listed =
-        crate::common::public_api::listing("webflow-assets-sandbox", "webflow_assets_sandbox", "");
+    let listed = crate::common::public_api::listing("webflow_assets_sandbox");
     // Its signing and storage stay inside.
     for private in ["PolicySigner", "PostPolicy", "Shared"] {
         assert!(!listed.contains(private), "{private} is public:\n{listed}");

@@ -2,14 +2,19 @@
 //! surface shows in review as a change of the snapshot, as generated code
 //! does. Used by the library's and the sandbox's tests.
 //!
-//! The list comes from rustdoc's JSON output, generated here with the
-//! stable toolchain (`RUSTC_BOOTSTRAP=1` unlocks `--output-format json`
-//! for that one command; the format is pinned with the toolchain, and its
-//! `format_version` is checked) into `target/public-api`, so the nested
-//! `cargo` never waits for the lock of the build that runs this test.
-//! Items hidden from the docs (`#[doc(hidden)]`) are not listed: they carry
-//! no promise. The generated types (`types`) are listed by name; their
-//! shape is `spec__generated_client.snap`'s.
+//! The list comes from rustdoc's JSON output, generated with the stable
+//! toolchain (`RUSTC_BOOTSTRAP=1` unlocks `--output-format json` for that
+//! one command; the format is pinned with the toolchain, and its
+//! `format_version` is checked). One `cargo doc` writes both crates' JSON,
+//! with the selection and features of the docs.rs build (`-p webflow-assets
+//! -p webflow-assets-sandbox --all-features`) and in the workspace's target
+//! directory: the dependencies it checks are the ones the docs.rs build
+//! checked, not a second copy (`cargo test` holds no lock while tests run,
+//! so the nested `cargo` does not wait for the build that runs this test).
+//! Items hidden from the docs (`#[doc(hidden)]`, as the `fuzz` feature's
+//! are) are not listed: they carry no promise. The generated types
+//! (`types`) are listed by name; their shape is
+//! `spec__generated_client.snap`'s.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -20,30 +25,33 @@ use serde_json::Value;
 /// The rustdoc JSON format this lister reads (that of Rust 1.95's rustdoc).
 const FORMAT_VERSION: u64 = 57;
 
-/// rustdoc's JSON of `package`'s library (`crate_name`), built with
-/// `features` only (none of the default ones).
-fn rustdoc_json(package: &str, crate_name: &str, features: &str) -> Value {
+/// The packages listed, as the docs.rs build selects them: one selection
+/// resolves the dependencies' features once for both.
+const PACKAGES: [&str; 2] = ["webflow-assets", "webflow-assets-sandbox"];
+
+/// rustdoc's JSON of `crate_name`'s library (one of [`PACKAGES`]), every
+/// feature on.
+fn rustdoc_json(crate_name: &str) -> Value {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let target: PathBuf = root.join("target").join("public-api");
+    // Where the nested `cargo` writes: the target directory the user chose,
+    // else the workspace's.
+    let target: PathBuf = std::env::var_os("CARGO_TARGET_DIR")
+        .map(|dir| root.join(dir))
+        .unwrap_or_else(|| root.join("target"));
     let mut cmd = Command::new(env!("CARGO"));
-    cmd.current_dir(&root).env("RUSTC_BOOTSTRAP", "1").args([
-        "rustdoc",
-        "-p",
-        package,
-        "--lib",
-        "--ignore-rust-version",
-        "--quiet",
-    ]);
-    if !features.is_empty() {
-        cmd.args(["--no-default-features", "--features", features]);
+    cmd.current_dir(&root)
+        .env("RUSTC_BOOTSTRAP", "1")
+        .env("RUSTDOCFLAGS", "-Z unstable-options --output-format json")
+        // CI lints while it builds the tests (clippy as the workspace's
+        // rustc wrapper); the docs are built without it, and so is this.
+        .env_remove("RUSTC_WORKSPACE_WRAPPER")
+        .env_remove("CLIPPY_ARGS")
+        .args(["doc", "--no-deps", "--all-features", "--ignore-rust-version", "--quiet"]);
+    for package in PACKAGES {
+        cmd.args(["-p", package]);
     }
-    let status = cmd
-        .arg("--target-dir")
-        .arg(&target)
-        .args(["--", "-Z", "unstable-options", "--output-format", "json"])
-        .status()
-        .expect("cargo runs");
-    assert!(status.success(), "cargo rustdoc failed");
+    let status = cmd.arg("--target-dir").arg(&target).status().expect("cargo runs");
+    assert!(status.success(), "cargo doc (rustdoc JSON) failed");
     let text =
         std::fs::read_to_string(target.join("doc").join(format!("{crate_name}.json"))).unwrap();
     let doc: Value = serde_json::from_str(&text).unwrap();
@@ -330,9 +338,10 @@ fn render(t: &Value) -> String {
     }
 }
 
-/// The public API of `package`'s library, one line per item, sorted.
-pub fn listing(package: &str, crate_name: &str, features: &str) -> String {
-    let doc = rustdoc_json(package, crate_name, features);
+/// The public API of `crate_name`'s library (one of [`PACKAGES`]), one
+/// line per item, sorted.
+pub fn listing(crate_name: &str) -> String {
+    let doc = rustdoc_json(crate_name);
     let index = doc["index"].as_object().expect("an index");
     let mut lister = Lister {
         index,
