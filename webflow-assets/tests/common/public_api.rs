@@ -46,11 +46,21 @@ fn rustdoc_json(crate_name: &str) -> Value {
         // rustc wrapper); the docs are built without it, and so is this.
         .env_remove("RUSTC_WORKSPACE_WRAPPER")
         .env_remove("CLIPPY_ARGS")
-        .args(["doc", "--no-deps", "--all-features", "--ignore-rust-version", "--quiet"]);
+        .args([
+            "doc",
+            "--no-deps",
+            "--all-features",
+            "--ignore-rust-version",
+            "--quiet",
+        ]);
     for package in PACKAGES {
         cmd.args(["-p", package]);
     }
-    let status = cmd.arg("--target-dir").arg(&target).status().expect("cargo runs");
+    let status = cmd
+        .arg("--target-dir")
+        .arg(&target)
+        .status()
+        .expect("cargo runs");
     assert!(status.success(), "cargo doc (rustdoc JSON) failed");
     let text =
         std::fs::read_to_string(target.join("doc").join(format!("{crate_name}.json"))).unwrap();
