@@ -37,6 +37,9 @@ pub struct SandboxConfig {
     pub api_addr: SocketAddr,
     /// Where S3 listens (default 127.0.0.1:0).
     pub storage_addr: SocketAddr,
+    /// Where the published site is served (default 127.0.0.1:0); Get Site
+    /// names it as the site's custom domain.
+    pub published_addr: SocketAddr,
     /// Storage directory; a temporary one, removed at shutdown, by default.
     pub storage_dir: Option<PathBuf>,
     /// API calls (every operation counts, as Webflow's limit does) allowed
@@ -68,6 +71,7 @@ impl Default for SandboxConfig {
             site: SiteModel::default(),
             api_addr: loopback,
             storage_addr: loopback,
+            published_addr: loopback,
             storage_dir: None,
             rate_limit: None,
             rate_limit_window: Duration::from_secs(60),

@@ -65,6 +65,11 @@ pub(crate) fn get_site(shared: &Shared, site: &str, rate: Rate) -> Response<Body
             "displayName": "Sandbox Site",
             "shortName": "sandbox-site",
             "lastUpdated": stamp(&Utc::now()),
+            "lastPublished": model.publish.published.then(|| stamp(&model.publish.last_published)),
+            // Its published site, served by the sandbox: a stand-in's
+            // domain carries its scheme (Webflow's are bare hosts, HTTPS).
+            "customDomains": [{"id": "6596da6045e56dee495bcbbf",
+                               "url": format!("http://{}", shared.published_addr)}],
             "locales": {
                 "primary": {"id": PRIMARY_LOCALE_ID, "cmsLocaleId": PRIMARY_CMS_LOCALE_ID,
                             "enabled": true, "displayName": "English", "redirect": false,
@@ -122,9 +127,9 @@ pub(crate) fn list_pages(shared: &Shared, site: &str, query: &str, rate: Rate) -
         .map(|p| {
             json!({"id": p.id, "siteId": site, "title": p.title, "slug": p.slug,
                    "createdOn": stamp(&p.last_updated), "lastUpdated": stamp(&p.last_updated),
-                   "archived": false, "draft": false,
+                   "archived": false, "draft": false, "collectionId": p.collection_id,
                    "localeId": locale.as_deref().unwrap_or(PRIMARY_LOCALE_ID),
-                   "publishedPath": format!("/{}", p.slug)})
+                   "publishedPath": crate::publish::path_of(p)})
         })
         .collect();
     count(&shared.stats.operations.pages_listed);

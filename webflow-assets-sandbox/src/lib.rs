@@ -30,6 +30,7 @@ mod error;
 mod faults;
 mod handlers;
 mod post_policy;
+mod publish;
 mod render;
 mod requests;
 mod respond;
@@ -48,7 +49,7 @@ pub use config::{SANDBOX_BUCKET, SANDBOX_SITE_ID, SANDBOX_TOKEN, SandboxConfig};
 pub use faults::Faults;
 pub use site::{
     AssetModel, CollectionModel, ComponentModel, FieldModel, ItemModel, ItemUpdateRecord,
-    LocaleModel, PRIMARY_CMS_LOCALE_ID, PRIMARY_LOCALE_ID, PageModel, SiteModel,
+    LocaleModel, PRIMARY_CMS_LOCALE_ID, PRIMARY_LOCALE_ID, PageModel, PublishModel, SiteModel,
 };
 pub use stats::{OperationStats, Stats};
 
@@ -61,6 +62,7 @@ pub struct Sandbox {
     shared: Arc<shared::Shared>,
     api_addr: SocketAddr,
     storage_addr: SocketAddr,
+    published_addr: SocketAddr,
     stop: tokio::sync::watch::Sender<bool>,
     tasks: Vec<tokio::task::JoinHandle<()>>,
     _temp: Option<tempfile::TempDir>,
@@ -120,14 +122,24 @@ impl Sandbox {
         };
         let api_listener = bind(config.api_addr).await?;
         let storage_listener = bind(config.storage_addr).await?;
+        let published_listener = bind(config.published_addr).await?;
         let api_addr = api_listener
             .local_addr()
             .map_err(|e| io("the API socket", e))?;
         let storage_addr = storage_listener
             .local_addr()
             .map_err(|e| io("the S3 socket", e))?;
+        let published_addr = published_listener
+            .local_addr()
+            .map_err(|e| io("the published site's socket", e))?;
 
-        let shared = Arc::new(shared::Shared::new(config, root, api_addr, storage_addr)?);
+        let shared = Arc::new(shared::Shared::new(
+            config,
+            root,
+            api_addr,
+            storage_addr,
+            published_addr,
+        )?);
         shared
             .seed_assets()
             .map_err(|e| io("the site file's assets", e))?;
@@ -143,6 +155,12 @@ impl Sandbox {
                 storage_listener,
                 shared.clone(),
                 server::Side::Storage,
+                stopped.clone(),
+            )),
+            tokio::spawn(server::serve(
+                published_listener,
+                shared.clone(),
+                server::Side::Published,
                 stopped,
             )),
         ];
@@ -151,10 +169,17 @@ impl Sandbox {
             shared,
             api_addr,
             storage_addr,
+            published_addr,
             stop,
             tasks,
             _temp: temp,
         })
+    }
+
+    /// The published site's origin, `http://127.0.0.1:<port>`: Get Site
+    /// names it as the site's custom domain, so a scan reads it by default.
+    pub fn published_url(&self) -> String {
+        format!("http://{}", self.published_addr)
     }
 
     /// The API root to give a client: `http://127.0.0.1:<port>/v2`.

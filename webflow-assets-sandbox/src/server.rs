@@ -21,6 +21,9 @@ use webflow_assets::BoxError;
 pub(crate) enum Side {
     Api,
     Storage,
+    /// The published site (no faults of the API's: its own pages' status,
+    /// delay and redirect stand for them).
+    Published,
 }
 
 pub(super) async fn handle(
@@ -29,6 +32,7 @@ pub(super) async fn handle(
     req: Request<Incoming>,
 ) -> Result<Response<Body>, BoxError> {
     let (faults, counter) = match side {
+        Side::Published => return Ok(crate::publish::route(&shared, req).await),
         // The API's faults are the API's: hosted files come from the CDN
         // (and the counters are the sandbox's own), which fail apart.
         Side::Api if !req.uri().path().starts_with("/v2/") => {
@@ -62,7 +66,7 @@ pub(super) async fn handle(
                     vec![],
                     None,
                 ),
-                Side::Storage => s3_internal_error(),
+                Side::Storage | Side::Published => s3_internal_error(),
             });
         }
     }
@@ -80,6 +84,7 @@ pub(super) async fn handle(
             ))
         }
         Side::Api => Ok(crate::api::route(&shared, req).await),
+        Side::Published => Ok(crate::publish::route(&shared, req).await),
         Side::Storage => {
             shared
                 .stats

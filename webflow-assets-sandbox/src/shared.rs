@@ -26,6 +26,7 @@ pub(crate) struct Shared {
     pub root: PathBuf,
     pub api_addr: SocketAddr,
     pub storage_addr: SocketAddr,
+    pub published_addr: SocketAddr,
     pub stats: Counters,
     pub store: Store,
     /// Pages, components, collections: see `site.rs`.
@@ -46,6 +47,7 @@ impl Shared {
         root: PathBuf,
         api_addr: SocketAddr,
         storage_addr: SocketAddr,
+        published_addr: SocketAddr,
     ) -> Result<Self, Error> {
         let fs = s3s_fs::FileSystem::new(&root).map_err(|e| {
             Error::config(
@@ -73,6 +75,7 @@ impl Shared {
             root,
             api_addr,
             storage_addr,
+            published_addr,
         })
     }
 

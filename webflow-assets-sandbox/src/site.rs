@@ -46,6 +46,68 @@ pub struct SiteModel {
     /// CMS collections.
     #[serde(default)]
     pub collections: Vec<CollectionModel>,
+    /// The published site: whether the site is published, and what its
+    /// settings and custom code add to every page.
+    #[serde(default)]
+    pub publish: PublishModel,
+}
+
+/// What the published site shows beyond the pages' nodes: the site's
+/// settings (favicon, webclip, Open Graph image, by asset id), its style
+/// sheet and custom code, as raw text.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
+pub struct PublishModel {
+    /// Whether the site is published (default: yes); when not, Get Site's
+    /// `lastPublished` is null and the published host answers 404.
+    #[serde(default = "yes")]
+    pub published: bool,
+    /// When it was last published (Get Site's `lastPublished`, the pages'
+    /// `Last-Modified`).
+    #[serde(default = "epoch")]
+    pub last_published: DateTime<Utc>,
+    /// The favicon's asset id.
+    #[serde(default)]
+    pub favicon: Option<String>,
+    /// The webclip's (`apple-touch-icon`) asset id.
+    #[serde(default)]
+    pub webclip: Option<String>,
+    /// The site's Open Graph image's asset id (a page's own wins).
+    #[serde(default)]
+    pub og_image: Option<String>,
+    /// The site's style sheet (served at `/<site id>/css/sandbox-site.webflow.css`).
+    #[serde(default)]
+    pub css: String,
+    /// The site's script (served at `/<site id>/js/sandbox-site.js`).
+    #[serde(default)]
+    pub script: String,
+    /// Custom code in every page's `<head>`.
+    #[serde(default)]
+    pub head_code: String,
+    /// Custom code at the end of every page's `<body>`.
+    #[serde(default)]
+    pub body_code: String,
+}
+
+impl Default for PublishModel {
+    fn default() -> Self {
+        Self {
+            published: true,
+            last_published: epoch(),
+            favicon: None,
+            webclip: None,
+            og_image: None,
+            css: String::new(),
+            script: String::new(),
+            head_code: String::new(),
+            body_code: String::new(),
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// An asset the sandbox holds from its start.
@@ -99,6 +161,53 @@ pub struct PageModel {
     /// entry shows the primary nodes.
     #[serde(default)]
     pub localized: BTreeMap<String, Vec<Value>>,
+    /// The collection whose template page this is: the published site
+    /// shows one page per live item, at `/<collection slug>/<item slug>`.
+    #[serde(default)]
+    pub collection_id: Option<String>,
+    /// Raw HTML at the end of its published `<body>` (an embed).
+    #[serde(default)]
+    pub html: String,
+    /// Raw HTML in its published `<head>` (its custom code).
+    #[serde(default)]
+    pub head: String,
+    /// Its Open Graph image's asset id.
+    #[serde(default)]
+    pub og_image: Option<String>,
+    /// Behind a password: the published page answers 401.
+    #[serde(default)]
+    pub password: bool,
+    /// The published page answers this status instead (a broken page).
+    #[serde(default)]
+    pub status: Option<u16>,
+    /// The published page answers after this many milliseconds.
+    #[serde(default)]
+    pub delay_ms: u64,
+    /// The published page redirects here (`Location`).
+    #[serde(default)]
+    pub redirect: Option<String>,
+}
+
+impl PageModel {
+    /// The empty home page a published site shows when the model has none.
+    pub(crate) fn home() -> Self {
+        Self {
+            id: String::new(),
+            title: "Home".to_owned(),
+            slug: "index".to_owned(),
+            last_updated: epoch(),
+            nodes: Vec::new(),
+            localized: BTreeMap::new(),
+            collection_id: None,
+            html: String::new(),
+            head: String::new(),
+            og_image: None,
+            password: false,
+            status: None,
+            delay_ms: 0,
+            redirect: None,
+        }
+    }
 }
 
 /// A component and its static content.

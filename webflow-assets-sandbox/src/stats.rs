@@ -55,6 +55,9 @@ pub(crate) struct Counters {
     pub(crate) injected_drops: AtomicU64,
     pub(crate) injected_lost: AtomicU64,
     pub(crate) storage_requests: AtomicU64,
+    pub(crate) published_requests: AtomicU64,
+    pub(crate) published_downloads: AtomicU64,
+    pub(crate) published_not_modified: AtomicU64,
     pub(crate) operations: OperationCounters,
 }
 
@@ -71,6 +74,9 @@ impl Counters {
             injected_drops: get(&self.injected_drops),
             injected_lost: get(&self.injected_lost),
             storage_requests: get(&self.storage_requests),
+            published_requests: get(&self.published_requests),
+            published_downloads: get(&self.published_downloads),
+            published_not_modified: get(&self.published_not_modified),
             operations: OperationStats {
                 listed: get(&o.listed),
                 fetched: get(&o.fetched),
@@ -113,6 +119,12 @@ pub struct Stats {
     pub injected_lost: u64,
     /// Requests that reached S3.
     pub storage_requests: u64,
+    /// Requests the published host answered.
+    pub published_requests: u64,
+    /// Of those, the documents sent whole (200).
+    pub published_downloads: u64,
+    /// Of those, the conditional requests answered 304 Not Modified.
+    pub published_not_modified: u64,
     /// Calls answered, per operation (besides `created`).
     #[serde(flatten)]
     pub operations: OperationStats,

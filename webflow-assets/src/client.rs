@@ -107,6 +107,14 @@ impl Client {
         &self.shared.api.baseurl
     }
 
+    /// The rate limit as the latest responses told it (`X-RateLimit-Remaining`
+    /// and `-Limit`), shared by every clone: for a progress display's
+    /// estimate. Both `None` before the first answer, or from a server
+    /// that sends no limit.
+    pub fn rate_limit(&self) -> crate::RateLimit {
+        self.shared.gate.seen()
+    }
+
     /// The retry policy every call of this client follows.
     pub fn retry_policy(&self) -> &RetryPolicy {
         &self.shared.config.retry

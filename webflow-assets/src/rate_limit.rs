@@ -118,6 +118,8 @@ struct State {
     /// `X-RateLimit-Remaining` of the latest response; `None`: unknown, or a
     /// server without a limit.
     remaining: Option<u64>,
+    /// `X-RateLimit-Limit` of the latest response that sent it.
+    limit: Option<u64>,
     /// Requests admitted and not yet finished.
     in_flight: u64,
 }
@@ -139,6 +141,15 @@ impl Drop for Admission<'_> {
 impl RateGate {
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// What the latest responses said of the limit.
+    pub fn seen(&self) -> RateLimit {
+        let state = self.lock();
+        RateLimit {
+            remaining: state.remaining,
+            limit: state.limit,
+        }
     }
 
     /// Waits until a request may go.
@@ -181,6 +192,9 @@ impl RateGate {
     pub fn observe(&self, status: StatusCode, headers: &HeaderMap) {
         let rate = RateLimit::from_headers(headers);
         let mut state = self.lock();
+        if rate.limit.is_some() {
+            state.limit = rate.limit;
+        }
         if status == StatusCode::TOO_MANY_REQUESTS {
             state.remaining = Some(0);
             let wait = retry_after(headers).unwrap_or(Duration::from_secs(1));

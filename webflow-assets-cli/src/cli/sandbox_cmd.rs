@@ -86,6 +86,7 @@ pub(crate) async fn run(args: SandboxArgs) -> Result<u8, Usage> {
     println!("  token:    {}", sandbox.token());
     println!("  site id:  {}", sandbox.site_id());
     println!("  S3:       {}", sandbox.storage_url());
+    println!("  published site: {}", sandbox.published_url());
     println!("  storage:  {}", sandbox.storage_root().display());
     println!(
         "try: WEBFLOW_TOKEN={} webflow-assets upload --base-url {} --site {} FILE",

@@ -86,12 +86,35 @@ async fn usage_and_unused_name_places_and_the_blind_spots() {
     );
     assert!(stdout.contains("field image (Image), live"), "{stdout}");
     assert!(
-        stdout.contains(&format!("{UNUSED}  nowhere the API shows")),
+        stdout.contains(&format!("{UNUSED}  nowhere the scan shows")),
         "{stdout}"
     );
+    // The published page shows the page's image too.
+    assert!(
+        stdout.contains(&format!("published {}/: image", sandbox.published_url())),
+        "{stdout}"
+    );
+    // With the published site read, only what neither source shows is a
+    // blind spot; without it, what only the published site shows is too.
     let stderr = text(&out.stderr);
     assert!(
-        stderr.contains("background images")
+        stderr.contains("neither the API nor the published site")
+            && stderr.contains("scripts build at run time")
+            && !stderr.contains("favicon"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "read the published site at {}/",
+            sandbox.published_url()
+        )),
+        "{stderr}"
+    );
+    let out = run(&sandbox, d, &["assets", "usage", USED, "--no-published"]).await;
+    let stderr = text(&succeeded(&out).stderr);
+    assert!(
+        stderr.contains("the published site was not read (--no-published)")
+            && stderr.contains("background images")
             && stderr.contains("custom code")
             && stderr.contains("favicon"),
         "{stderr}"
@@ -411,4 +434,51 @@ async fn prune_without_the_read_scopes_stops_and_names_them() {
     // With the scopes, the same prune deletes it (nothing uses it).
     succeeded(&run(&sandbox, d, &["sync", "tree", "--prune", "--yes"]).await);
     assert_eq!(sandbox.stats().operations.deleted, 1);
+}
+
+/// An asset used only as a background in the site's style sheet (which
+/// no read of the API shows) is kept by `sync --prune`: the published
+/// site names it.
+#[tokio::test(flavor = "multi_thread")]
+async fn prune_keeps_an_asset_used_only_as_a_style_background() {
+    let sandbox = site_sandbox(SandboxConfig::default()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("tree")).unwrap();
+    std::fs::write(d.join("tree/hero.png"), b"\x89PNG\r\n\x1a\nhero").unwrap();
+    succeeded(&run(&sandbox, d, &["sync", "tree"]).await);
+    let client = sandbox.client().unwrap();
+    let hero = other_than_all(&client, &[USED, UNUSED, LIVE_ONLY]).await;
+    sandbox.edit_site(|s| {
+        s.publish.css = format!(
+            ".hero {{ background-image: url(\"https://cdn.prod.website-files.com/{}/{hero}_hero-p-1600.png\") }}",
+            sandbox.site_id()
+        );
+    });
+    std::fs::remove_file(d.join("tree/hero.png")).unwrap();
+    let out = run(&sandbox, d, &["sync", "tree", "--prune", "--yes"]).await;
+    let stderr = text(&succeeded(&out).stderr);
+    assert!(
+        stderr.contains(&format!("{hero}: still in use"))
+            && stderr.contains("/css/sandbox-site.webflow.css"),
+        "{stderr}"
+    );
+    assert_eq!(sandbox.stats().operations.deleted, 0);
+    assert!(client.get_asset(&hero).await.is_ok());
+}
+
+async fn other_than_all(client: &webflow_assets::Client, seeded: &[&str]) -> String {
+    let all: Vec<_> = futures::TryStreamExt::try_collect::<Vec<_>>(client.list_assets(
+        webflow_assets_sandbox::SANDBOX_SITE_ID,
+        webflow_assets::ListOptions::new(),
+    ))
+    .await
+    .unwrap();
+    let ids: Vec<String> = all
+        .into_iter()
+        .map(|a| a.id)
+        .filter(|id| !seeded.contains(&id.as_str()))
+        .collect();
+    assert_eq!(ids.len(), 1, "{ids:?}");
+    ids[0].clone()
 }

@@ -18,6 +18,7 @@ use chrono::{DateTime, Utc};
 use futures::TryStreamExt;
 use serde_json::Value;
 
+use super::progress::Count;
 use super::scan::{Locale, Scan, in_locale};
 use super::{CollectionScan, FieldValue, ItemScan, ItemsScan, Place, UsageIndex, Use, values};
 use crate::assets::{ListOptions, MAX_PAGE};
@@ -97,6 +98,7 @@ impl Client {
                         scan.summary.collections_read += 1;
                         CollectionScan {
                             name: c.display_name.clone().or(full.display_name),
+                            slug: c.slug.clone().or(full.slug),
                             last_updated: stamp,
                             fields: full
                                 .fields
@@ -112,8 +114,10 @@ impl Client {
                     }
                 },
             };
+            scan.progress.add(Count::ItemLists, scan.locales.len() * 2);
             for locale in scan.locales.clone() {
                 for stage in [Stage::Staged, Stage::Live] {
+                    scan.progress.add(Count::ItemListsRead, 1);
                     let list = List {
                         collection: c,
                         details: &details,
@@ -179,6 +183,7 @@ impl Client {
                 if total == (before.items.len() + new) as u64 {
                     let mut out = before.clone();
                     scan.summary.items_read += changed.len();
+                    scan.progress.add(Count::ItemsRead, changed.len());
                     for item in &changed {
                         out.items.insert(item.id.clone(), item_scan(scan, list, item, values));
                     }
@@ -192,6 +197,7 @@ impl Client {
             .try_collect()
             .await?;
         scan.summary.items_read += items.len();
+        scan.progress.add(Count::ItemsRead, items.len());
         Ok(ItemsScan {
             items: items
                 .iter()
@@ -290,6 +296,7 @@ fn item_scan(scan: &Scan, list: &List<'_>, item: &Item, values: &mut Vec<FieldVa
     }
     ItemScan {
         stamp: stamp(item, list.stage),
+        slug: item.field_data.get("slug").and_then(Value::as_str).map(str::to_owned),
         uses,
     }
 }

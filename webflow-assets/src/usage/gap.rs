@@ -30,6 +30,15 @@ impl Gap {
         }
     }
 
+    /// A document (or a part) of the published site that was not read.
+    pub(crate) fn published(unchecked: &str, why: &str) -> Self {
+        Self {
+            unchecked: unchecked.to_owned(),
+            scope: None,
+            error: Some(why.to_owned()),
+        }
+    }
+
     pub(crate) fn unreadable(unchecked: String, error: &Error) -> Self {
         Self {
             unchecked,

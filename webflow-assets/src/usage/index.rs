@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::crawl::PublishedScan;
 use super::{FORMAT, Gap, Place, Use, merge};
 use crate::content::Stage;
 use crate::error::Error;
@@ -37,6 +38,9 @@ pub(crate) struct ItemsScan {
 #[serde(rename_all = "camelCase")]
 pub(crate) struct ItemScan {
     pub stamp: Option<DateTime<Utc>>,
+    /// Its slug: a live item's template page is `/<collection slug>/<slug>`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slug: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub uses: Vec<Use>,
 }
@@ -59,14 +63,16 @@ pub(crate) struct FieldValue {
 #[serde(rename_all = "camelCase")]
 pub(crate) struct CollectionScan {
     pub name: Option<String>,
+    #[serde(default)]
+    pub slug: Option<String>,
     pub last_updated: Option<String>,
     /// Slug and type of each field.
     pub fields: Vec<(String, String)>,
 }
 
 /// What the last scan read: how much of the site, and how much of it again.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 #[non_exhaustive]
 pub struct ScanSummary {
     /// Pages listed, over every locale.
@@ -89,6 +95,19 @@ pub struct ScanSummary {
     /// deleted, or the server's answer cannot be trusted for an
     /// incremental read; the others read only their changed items.
     pub item_lists_read_whole: usize,
+    /// Documents of the published site asked for (pages, style sheets,
+    /// scripts); 0 when it was not read.
+    pub published: usize,
+    /// Of those, the ones downloaded (new or changed).
+    pub published_downloaded: usize,
+    /// Of those, the ones unchanged since the last scan (304 Not Modified).
+    pub published_not_modified: usize,
+    /// Bytes downloaded from the published site.
+    pub published_bytes: u64,
+    /// The origin the published site was read at, when it was.
+    pub published_origin: Option<String>,
+    /// How long reading the published site took, in milliseconds.
+    pub published_millis: u64,
 }
 
 /// Where a site uses its assets, as of its last scan. Kept between runs
@@ -119,6 +138,10 @@ pub struct UsageIndex {
     /// Per `collection id|CMS locale id|stage`.
     #[serde(default)]
     pub(crate) item_lists: BTreeMap<String, ItemsScan>,
+    /// The published site's documents, for the next crawl's conditional
+    /// requests.
+    #[serde(default)]
+    pub(crate) published: PublishedScan,
     /// Every use: pages and components (a secondary locale's use only
     /// where it differs from the primary one's), then CMS items; derived
     /// from the maps above ([`merge`]), so not saved.
@@ -147,6 +170,7 @@ impl UsageIndex {
             components: BTreeMap::new(),
             collections: BTreeMap::new(),
             item_lists: BTreeMap::new(),
+            published: PublishedScan::default(),
             found: vec![],
             values: vec![],
             relinking: Default::default(),

@@ -75,6 +75,8 @@ pub(crate) fn merged(index: &UsageIndex) -> Vec<Use> {
     out.extend(cms.into_iter().filter_map(|(k, u)| {
         (k.5.is_none() || !primary.contains(&(k.0, k.1, k.2, k.3, k.4))).then_some(u)
     }));
+    // The published site: each document's uses (deduplicated when read).
+    out.extend(index.published.docs.values().flat_map(|d| d.uses.iter().cloned()));
     out
 }
 
@@ -83,6 +85,7 @@ fn content_key(u: &Use) -> (String, &str, UseKind) {
     let node = match &u.place {
         Place::Page { node_id, .. } | Place::Component { node_id, .. } => node_id.as_str(),
         Place::Item { field, .. } => field.as_str(),
+        Place::Published { url } => url.as_str(),
     };
     (u.asset_id.to_ascii_lowercase(), node, u.how)
 }

@@ -13,6 +13,12 @@
 //! the token lacks, or a page, component or list that cannot be read, is a
 //! [`Gap`] naming it, and [`BLIND_SPOTS`] lists the places no scope reaches.
 //!
+//! The published site shows what the API does not: style backgrounds,
+//! custom code, the favicon, webclip and Open Graph images. A scan reads it
+//! by default ([`PublishedOptions`]): every published page, and the style
+//! sheets and scripts it links on the site's hosts or CDN; each use there is
+//! a [`Place::Published`].
+//!
 //! ```no_run
 //! # async fn run() -> Result<(), webflow_assets::Error> {
 //! use webflow_assets::{Client, UsageIndex};
@@ -28,25 +34,39 @@
 //! ```
 
 mod cms;
+mod crawl;
 mod gap;
 mod html;
 mod index;
 mod merge;
 mod place;
+mod progress;
+mod published;
+mod published_scan;
 mod refs;
 mod relink;
 mod scan;
 mod values;
 
+pub use crawl::PublishedOptions;
 pub use gap::Gap;
 pub(crate) use index::{CollectionScan, ContentScan, FieldValue, ItemScan, ItemsScan};
 pub use index::{ScanSummary, UsageIndex};
 pub use place::{Place, Use, UseKind};
+pub use progress::{ProgressSnapshot, ScanProgress};
 pub use relink::{ItemRelink, RelinkOutcome, Replacement, plan_relinks};
 
-/// What no read of the Data API shows, and so what a scan cannot see:
-/// an asset used only there is reported as unused.
-pub const BLIND_SPOTS: [&str; 4] = [
+/// What neither the Data API nor the published site shows, and so what a
+/// scan cannot see: an asset used only there is reported as unused.
+pub const BLIND_SPOTS: [&str; 3] = [
+    "published pages that no page links to and the API does not list (and a paginated list's later pages)",
+    "URLs that scripts build at run time, and styles or custom code changed but not yet published",
+    "uses outside the site: emails, other sites and documents that link an asset's URL",
+];
+
+/// What only the published site shows: blind spots too when a scan does
+/// not read it (`PublishedOptions::off`).
+pub const PUBLISHED_ONLY: [&str; 4] = [
     "background images set in styles (classes and interactions)",
     "custom code (embeds, head and body code) and hard-coded CDN URLs",
     "site settings: the favicon, the webclip and Open Graph images",
@@ -54,5 +74,39 @@ pub const BLIND_SPOTS: [&str; 4] = [
 ];
 
 /// The version of the index file's format (2: uses say how, items are
-/// kept per list for incremental rescans).
-const FORMAT: u32 = 2;
+/// kept per list for incremental rescans; 3: the published site's
+/// documents, items' slugs).
+const FORMAT: u32 = 3;
+
+/// How a scan reads the site ([`Client::scan_usage_with`](crate::Client::scan_usage_with)).
+///
+/// ```
+/// use webflow_assets::usage::{PublishedOptions, ScanOptions};
+///
+/// // The Data API only, as before the published site was read.
+/// let api_only = ScanOptions::default().published(PublishedOptions::off());
+/// assert!(!api_only.published.enabled);
+/// ```
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct ScanOptions {
+    /// How the published site is read (by default: at the site's own
+    /// domains, when it is published).
+    pub published: PublishedOptions,
+    /// Where the scan counts what it does, for progress bars.
+    pub progress: ScanProgress,
+}
+
+impl ScanOptions {
+    /// Sets how the published site is read.
+    pub fn published(mut self, published: PublishedOptions) -> Self {
+        self.published = published;
+        self
+    }
+
+    /// Counts the scan's progress in `progress` (a clone of it).
+    pub fn progress(mut self, progress: ScanProgress) -> Self {
+        self.progress = progress;
+        self
+    }
+}

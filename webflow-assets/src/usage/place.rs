@@ -29,6 +29,22 @@ pub enum UseKind {
     LinkField,
     /// Any other field's string (PlainText, and types Webflow adds later).
     TextField,
+    /// On the published site: `<img src>` or `srcset` (`<source>` too).
+    PageImage,
+    /// On the published site: a style sheet (a linked file, or a
+    /// `<style>` of the page), e.g. a background image set in a style.
+    StyleSheet,
+    /// On the published site: an element's `style` attribute.
+    InlineStyle,
+    /// On the published site: `<link rel=icon>` (favicon, webclip).
+    Icon,
+    /// On the published site: `<meta content>` (`og:image`, `twitter:image`).
+    Meta,
+    /// On the published site: custom code (a `<script>` of the page, or a
+    /// script it links).
+    CustomCode,
+    /// On the published site: `<a href>`.
+    PageLink,
 }
 
 impl fmt::Display for UseKind {
@@ -43,6 +59,13 @@ impl fmt::Display for UseKind {
             UseKind::HtmlText => "HTML text",
             UseKind::LinkField => "Link field",
             UseKind::TextField => "text field",
+            UseKind::PageImage => "image",
+            UseKind::StyleSheet => "style sheet",
+            UseKind::InlineStyle => "inline style",
+            UseKind::Icon => "icon link",
+            UseKind::Meta => "meta tag",
+            UseKind::CustomCode => "custom code",
+            UseKind::PageLink => "link",
         })
     }
 }
@@ -105,6 +128,14 @@ pub enum Place {
         live: bool,
         /// The CMS locale's tag when only a secondary locale's item uses it.
         locale: Option<String>,
+    },
+    /// A document of the published site: a page, or a style sheet or
+    /// script it links.
+    #[serde(rename_all = "camelCase")]
+    #[non_exhaustive]
+    Published {
+        /// Its URL.
+        url: String,
     },
 }
 
@@ -171,6 +202,7 @@ impl fmt::Display for Place {
                     locale(l)
                 )
             }
+            Place::Published { url } => write!(f, "published {url}"),
         }
     }
 }

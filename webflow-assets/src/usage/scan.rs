@@ -9,8 +9,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use futures::{StreamExt, TryStreamExt};
 
+use super::progress::{Count, ScanProgress};
+use super::crawl::PublishedPages;
 use super::refs::Known;
-use super::{ContentScan, Gap, Place, ScanSummary, UsageIndex, Use, merge, values};
+use super::{ContentScan, Gap, Place, ScanOptions, ScanSummary, UsageIndex, Use, merge, values};
 use crate::assets::ListOptions;
 use crate::client::Client;
 use crate::content::scope;
@@ -38,6 +40,9 @@ pub(super) struct Scan {
     pub relinking: BTreeSet<String>,
     pub gaps: Vec<Gap>,
     pub summary: ScanSummary,
+    /// What the primary locale's page list tells the crawl.
+    pub pages: PublishedPages,
+    pub progress: ScanProgress,
 }
 
 impl Scan {
@@ -82,6 +87,41 @@ impl Client {
     /// ([`UsageIndex::check_complete`]). A refused token, a broken
     /// connection or the rate limit outlasting the retries do.
     pub async fn scan_usage(&self, site_id: &str, previous: UsageIndex) -> Result<UsageIndex, Error> {
+        self.scan_usage_with(site_id, previous, &ScanOptions::default())
+            .await
+    }
+
+    /// [`scan_usage`](Self::scan_usage) with `options`: how the published
+    /// site is read (at its own domains by default, at a staging domain,
+    /// or not at all), its concurrency and budgets.
+    ///
+    /// The published site shows what no read of the Data API does: style
+    /// backgrounds, custom code, the favicon and Open Graph images. Each
+    /// published page, and the style sheets and scripts it links on the
+    /// site's hosts or CDN, is read with a conditional request, so that a
+    /// rescan of an unchanged site downloads almost nothing. A site that
+    /// is not published, a page behind a password, a 4xx or 5xx, or a
+    /// budget run out is a gap, as an unreadable API read is.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), webflow_assets::Error> {
+    /// use webflow_assets::usage::{PublishedOptions, ScanOptions};
+    /// use webflow_assets::{Client, UsageIndex};
+    ///
+    /// let client = Client::from_env()?;
+    /// let site = "580e63e98c9a982ac9b8b741";
+    /// let options = ScanOptions::default()
+    ///     .published(PublishedOptions::default().at("https://staging.example.com".parse().unwrap()));
+    /// let index = client.scan_usage_with(site, UsageIndex::new(site), &options).await?;
+    /// println!("{} published documents read", index.summary.published);
+    /// # Ok(()) }
+    /// ```
+    pub async fn scan_usage_with(
+        &self,
+        site_id: &str,
+        previous: UsageIndex,
+        options: &ScanOptions,
+    ) -> Result<UsageIndex, Error> {
         crate::validate::object_id("site id", site_id)?;
         let mut previous = if previous.site_id == site_id {
             previous
@@ -108,9 +148,13 @@ impl Client {
             relinking: index.relinking.clone(),
             gaps: Vec::new(),
             summary: ScanSummary::default(),
+            pages: PublishedPages::default(),
+            progress: options.progress.clone(),
         };
+        let mut site_info = None;
         match self.get_site(site_id).await {
             Ok(site) => {
+                site_info = Some(site.clone());
                 let secondary = site.locales.and_then(|l| l.secondary).unwrap_or_default();
                 scan.locales.extend(
                     secondary
@@ -134,6 +178,16 @@ impl Client {
         index.pages = self.scan_pages(&mut scan, &previous).await?;
         index.components = self.scan_components(&mut scan, &previous).await?;
         self.scan_cms(&mut scan, &mut previous, &mut index).await?;
+        let pages = std::mem::take(&mut scan.pages);
+        self.scan_published(
+            &mut scan,
+            &options.published,
+            site_info.as_ref(),
+            &pages,
+            &previous.published,
+            &mut index,
+        )
+        .await;
         index.gaps = scan.gaps;
         index.summary = scan.summary;
         index.found = merge::merged(&index);
@@ -162,6 +216,9 @@ impl Client {
             let mut stale = Vec::new();
             scan.summary.pages += pages.len();
             for page in pages {
+                if locale.id.is_none() {
+                    scan.pages.note(&page);
+                }
                 let key = content_key(&page.id, &locale);
                 let stamp = page.last_updated.map(|t| t.to_rfc3339());
                 match previous.pages.get(&key) {
@@ -180,6 +237,8 @@ impl Client {
                 }
             }
             let known = &scan.known;
+            scan.progress.add(Count::PagesToRead, stale.len());
+            let progress = &scan.progress;
             let reads = futures::stream::iter(stale.into_iter().map(|(key, page, stamp)| {
                 let locale = locale.clone();
                 async move {
@@ -192,6 +251,7 @@ impl Client {
                         locale: locale.tag.clone(),
                     })
                     .await;
+                    progress.add(Count::PagesRead, 1);
                     (key, page.id, stamp, uses)
                 }
             }))
@@ -231,6 +291,8 @@ impl Client {
             }
         };
         let (known, site_id) = (&scan.known, scan.site_id.as_str());
+        scan.progress.add(Count::ComponentsToRead, components.len() * scan.locales.len());
+        let progress = &scan.progress;
         let jobs = components.iter().flat_map(|c| {
             scan.locales.iter().map(move |locale| {
                 let locale = locale.clone();
@@ -243,6 +305,7 @@ impl Client {
                         locale: locale.tag.clone(),
                     })
                     .await;
+                    progress.add(Count::ComponentsRead, 1);
                     (c.id.clone(), locale, uses)
                 }
             })

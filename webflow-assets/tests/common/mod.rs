@@ -188,3 +188,11 @@ pub fn chain(error: &(dyn std::error::Error + 'static)) -> String {
     }
     out
 }
+
+/// Scan options that read the Data API only: for the tests of what the API
+/// shows (the published site's are `tests/it/published.rs`'s), and for
+/// mocks whose Get Site names domains that are not on loopback.
+pub fn api_only() -> webflow_assets::usage::ScanOptions {
+    webflow_assets::usage::ScanOptions::default()
+        .published(webflow_assets::usage::PublishedOptions::off())
+}

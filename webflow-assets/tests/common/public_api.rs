@@ -3,18 +3,20 @@
 //! does. Used by the library's and the sandbox's tests.
 //!
 //! The list comes from rustdoc's JSON output, generated with the stable
-//! toolchain (`RUSTC_BOOTSTRAP=1` unlocks `--output-format json` for that
-//! one command; the format is pinned with the toolchain, and its
-//! `format_version` is checked). One `cargo doc` writes both crates' JSON,
-//! with the selection and features of the docs.rs build (`-p webflow-assets
-//! -p webflow-assets-sandbox --all-features`) and in the workspace's target
-//! directory: the dependencies it checks are the ones the docs.rs build
-//! checked, not a second copy (`cargo test` holds no lock while tests run,
-//! so the nested `cargo` does not wait for the build that runs this test).
-//! Items hidden from the docs (`#[doc(hidden)]`, as the `fuzz` feature's
-//! are) are not listed: they carry no promise. The generated types
-//! (`types`) are listed by name; their shape is
-//! `spec__generated_client.snap`'s.
+//! toolchain: `RUSTC_BOOTSTRAP=1` unlocks `--output-format json`, given to
+//! rustdoc alone through a wrapper (`RUSTDOC`), so that no build script of
+//! a dependency sees it (proc-macro2's and thiserror's rerun when it
+//! changes, and with them everything built on them); the format is pinned
+//! with the toolchain, and its `format_version` is checked. One `cargo doc`
+//! writes both crates' JSON, with the selection and features of the
+//! docs.rs build (`-p webflow-assets -p webflow-assets-sandbox
+//! --all-features`) and in the workspace's target directory: the
+//! dependencies it checks are the ones the docs.rs build checked, not a
+//! second copy (`cargo test` holds no lock while tests run, so the nested
+//! `cargo` does not wait for the build that runs this test). Items hidden
+//! from the docs (`#[doc(hidden)]`, as the `fuzz` feature's are) are not
+//! listed: they carry no promise. The generated types (`types`) are listed
+//! by name; their shape is `spec__generated_client.snap`'s.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -40,7 +42,6 @@ fn rustdoc_json(crate_name: &str) -> Value {
         .unwrap_or_else(|| root.join("target"));
     let mut cmd = Command::new(env!("CARGO"));
     cmd.current_dir(&root)
-        .env("RUSTC_BOOTSTRAP", "1")
         .env("RUSTDOCFLAGS", "-Z unstable-options --output-format json")
         // CI lints while it builds the tests (clippy as the workspace's
         // rustc wrapper); the docs are built without it, and so is this.
@@ -53,6 +54,7 @@ fn rustdoc_json(crate_name: &str) -> Value {
             "--ignore-rust-version",
             "--quiet",
         ]);
+    unstable_rustdoc(&mut cmd, &target);
     for package in PACKAGES {
         cmd.args(["-p", package]);
     }
@@ -71,6 +73,40 @@ fn rustdoc_json(crate_name: &str) -> Value {
         "rustdoc's JSON format changed with the toolchain: check this lister, then update FORMAT_VERSION"
     );
     doc
+}
+
+/// rustdoc with its unstable options unlocked, for `cmd`'s rustdoc only: a
+/// wrapper script in `target` that sets `RUSTC_BOOTSTRAP` and runs the
+/// rustdoc cargo would have run.
+#[cfg(unix)]
+fn unstable_rustdoc(cmd: &mut Command, target: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let real = std::env::var("RUSTDOC")
+        .ok()
+        .filter(|r| !r.ends_with("rustdoc-unstable.sh"))
+        .unwrap_or_else(|| "rustdoc".to_owned());
+    let script = format!(
+        "#!/bin/sh\nRUSTC_BOOTSTRAP=1 exec '{}' \"$@\"\n",
+        real.replace('\'', "'\\''")
+    );
+    let path = target.join("rustdoc-unstable.sh");
+    std::fs::create_dir_all(target).unwrap();
+    if std::fs::read_to_string(&path).ok().as_deref() != Some(script.as_str()) {
+        // Written beside, then moved: a concurrent listing never runs half a script.
+        let tmp = target.join(format!("rustdoc-unstable.{}.tmp", std::process::id()));
+        std::fs::write(&tmp, &script).unwrap();
+        std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::rename(&tmp, &path).unwrap();
+    }
+    cmd.env("RUSTDOC", path);
+}
+
+/// Elsewhere, `RUSTC_BOOTSTRAP` for the whole nested build (its build
+/// scripts see it too: the dependencies are checked again when it
+/// changes).
+#[cfg(not(unix))]
+fn unstable_rustdoc(cmd: &mut Command, _target: &Path) {
+    cmd.env("RUSTC_BOOTSTRAP", "1");
 }
 
 struct Lister<'a> {

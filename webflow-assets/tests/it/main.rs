@@ -13,6 +13,7 @@ mod fuzz_regressions;
 mod hints;
 mod layout;
 mod public_api;
+mod published;
 mod s3_real;
 mod spec;
 mod spec_schemas;

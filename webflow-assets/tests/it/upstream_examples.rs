@@ -23,7 +23,7 @@ async fn the_scan_reads_webflows_own_examples_and_names_their_uses() {
     );
     let client = common::client(&server);
     let index = client
-        .scan_usage(SITE, UsageIndex::new(SITE))
+        .scan_usage_with(SITE, UsageIndex::new(SITE), &crate::common::api_only())
         .await
         .unwrap();
     index.check_complete().unwrap();

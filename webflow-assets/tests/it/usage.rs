@@ -47,7 +47,7 @@ async fn scan(sandbox: &Sandbox) -> UsageIndex {
     let index = sandbox
         .client()
         .unwrap()
-        .scan_usage(SITE, UsageIndex::new(SITE))
+        .scan_usage_with(SITE, UsageIndex::new(SITE), &crate::common::api_only())
         .await
         .unwrap();
     index.check_complete().unwrap();
@@ -209,7 +209,7 @@ async fn a_missing_scope_names_the_scope_and_is_never_unused() {
     let s = sandbox_with(cms_site("Image", json!({"fileId": A})), config).await;
     let client = s.client_builder().token("no-cms").build().unwrap();
     let index = client
-        .scan_usage(SITE, UsageIndex::new(SITE))
+        .scan_usage_with(SITE, UsageIndex::new(SITE), &crate::common::api_only())
         .await
         .unwrap();
     assert_eq!(index.gaps.len(), 1, "{:?}", index.gaps);
@@ -241,7 +241,7 @@ async fn a_rescan_reads_only_the_pages_that_changed() {
     let s = sandbox(json!({"pages": pages})).await;
     let client = s.client().unwrap();
     let cold = client
-        .scan_usage(SITE, UsageIndex::new(SITE))
+        .scan_usage_with(SITE, UsageIndex::new(SITE), &crate::common::api_only())
         .await
         .unwrap();
     assert_eq!(s.stats().operations.page_contents, 20);
@@ -258,7 +258,10 @@ async fn a_rescan_reads_only_the_pages_that_changed() {
         }
     });
     let before = s.stats().operations;
-    let warm = client.scan_usage(SITE, kept).await.unwrap();
+    let warm = client
+        .scan_usage_with(SITE, kept, &crate::common::api_only())
+        .await
+        .unwrap();
     let after = s.stats().operations;
     assert_eq!(
         after.page_contents - before.page_contents,
@@ -281,13 +284,17 @@ async fn relink_moves_only_what_the_scan_was_asked_to_keep() {
     let replace = [Replacement::new(A, B, new_url.clone())];
     // Scanned without asking: no values kept, nothing to plan.
     let plain = client
-        .scan_usage(SITE, UsageIndex::new(SITE))
+        .scan_usage_with(SITE, UsageIndex::new(SITE), &crate::common::api_only())
         .await
         .unwrap();
     assert!(plan_relinks(&plain, &replace, &[Stage::Staged, Stage::Live]).is_empty());
     // Asked: the staged item's field moves, alt text kept; live stays.
     let index = client
-        .scan_usage(SITE, UsageIndex::new(SITE).relinking([A]))
+        .scan_usage_with(
+            SITE,
+            UsageIndex::new(SITE).relinking([A]),
+            &crate::common::api_only(),
+        )
         .await
         .unwrap();
     let moves = plan_relinks(&index, &replace, &[Stage::Staged]);

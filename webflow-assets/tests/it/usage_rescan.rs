@@ -62,7 +62,7 @@ async fn an_incremental_cms_rescan_gives_the_index_of_a_cold_scan() {
     let s = sandbox(150).await;
     let client = s.client().unwrap();
     let cold = client
-        .scan_usage(SITE, UsageIndex::new(SITE))
+        .scan_usage_with(SITE, UsageIndex::new(SITE), &crate::common::api_only())
         .await
         .unwrap();
     cold.check_complete().unwrap();
@@ -75,7 +75,11 @@ async fn an_incremental_cms_rescan_gives_the_index_of_a_cold_scan() {
     // newest read again.
     let before = s.stats();
     let warm = client
-        .scan_usage(SITE, UsageIndex::load(&path, SITE))
+        .scan_usage_with(
+            SITE,
+            UsageIndex::load(&path, SITE),
+            &crate::common::api_only(),
+        )
         .await
         .unwrap();
     assert_eq!(list_calls(&s, &before), (1, 1));
@@ -96,7 +100,11 @@ async fn an_incremental_cms_rescan_gives_the_index_of_a_cold_scan() {
     warm.save(&path).unwrap();
     let before = s.stats();
     let warm = client
-        .scan_usage(SITE, UsageIndex::load(&path, SITE))
+        .scan_usage_with(
+            SITE,
+            UsageIndex::load(&path, SITE),
+            &crate::common::api_only(),
+        )
         .await
         .unwrap();
     assert_eq!(list_calls(&s, &before), (1, 1));
@@ -106,7 +114,7 @@ async fn an_incremental_cms_rescan_gives_the_index_of_a_cold_scan() {
         (22, 0)
     );
     let cold_now = client
-        .scan_usage(SITE, UsageIndex::new(SITE))
+        .scan_usage_with(SITE, UsageIndex::new(SITE), &crate::common::api_only())
         .await
         .unwrap();
     assert_eq!(uses(&warm), uses(&cold_now));
@@ -128,14 +136,18 @@ async fn an_incremental_cms_rescan_gives_the_index_of_a_cold_scan() {
     warm.save(&path).unwrap();
     let before = s.stats();
     let warm = client
-        .scan_usage(SITE, UsageIndex::load(&path, SITE))
+        .scan_usage_with(
+            SITE,
+            UsageIndex::load(&path, SITE),
+            &crate::common::api_only(),
+        )
         .await
         .unwrap();
     // Per list: the newest page, then the whole list (2 pages of 100).
     assert_eq!(list_calls(&s, &before), (3, 3));
     assert_eq!(warm.summary.item_lists_read_whole, 2);
     let cold_now = client
-        .scan_usage(SITE, UsageIndex::new(SITE))
+        .scan_usage_with(SITE, UsageIndex::new(SITE), &crate::common::api_only())
         .await
         .unwrap();
     assert_eq!(uses(&warm), uses(&cold_now));
@@ -171,7 +183,7 @@ async fn an_unreadable_page_is_a_gap_naming_it_and_the_rest_is_reported() {
     let index = s
         .client()
         .unwrap()
-        .scan_usage(SITE, UsageIndex::new(SITE))
+        .scan_usage_with(SITE, UsageIndex::new(SITE), &crate::common::api_only())
         .await
         .unwrap();
     assert!(index.is_used(A), "the readable page is reported");

@@ -30,7 +30,7 @@ async fn scan(site: Value) -> UsageIndex {
     let index = s
         .client()
         .unwrap()
-        .scan_usage(SITE, UsageIndex::new(SITE))
+        .scan_usage_with(SITE, UsageIndex::new(SITE), &crate::common::api_only())
         .await
         .unwrap();
     index.check_complete().unwrap();
@@ -142,7 +142,7 @@ async fn the_hosted_url_the_asset_list_gives_names_its_asset() {
     let index = s
         .client()
         .unwrap()
-        .scan_usage(SITE, UsageIndex::new(SITE))
+        .scan_usage_with(SITE, UsageIndex::new(SITE), &crate::common::api_only())
         .await
         .unwrap();
     assert!(!index.is_used(PDF));
@@ -157,7 +157,7 @@ async fn the_hosted_url_the_asset_list_gives_names_its_asset() {
     let index = s
         .client()
         .unwrap()
-        .scan_usage(SITE, UsageIndex::new(SITE))
+        .scan_usage_with(SITE, UsageIndex::new(SITE), &crate::common::api_only())
         .await
         .unwrap();
     let uses: Vec<_> = index.uses_of_asset(PDF).collect();

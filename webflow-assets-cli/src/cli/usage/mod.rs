@@ -2,6 +2,7 @@
 //! which it uses nowhere the API shows. `assets delete` and `sync --prune`
 //! use the same scan (`scan.rs`).
 
+mod bars;
 pub(crate) mod scan;
 
 use futures::TryStreamExt;
@@ -60,7 +61,7 @@ pub(crate) async fn usage(api: &ApiArgs, ids: &[String], index: &IndexArgs) -> R
             let mut uses = idx.uses_of_asset(id).peekable();
             if uses.peek().is_none() {
                 let verdict = if idx.gaps.is_empty() {
-                    "nowhere the API shows"
+                    "nowhere the scan shows"
                 } else {
                     "nowhere in the parts read (see the errors below)"
                 };
@@ -71,7 +72,7 @@ pub(crate) async fn usage(api: &ApiArgs, ids: &[String], index: &IndexArgs) -> R
                 println!("{shown:<24}  {}: {}", u.place, u.how);
             }
         }
-        scan::blind_spots();
+        scan::blind_spots(&idx);
     }
     scan::gaps(&idx);
     Ok(if idx.gaps.is_empty() {
@@ -131,11 +132,11 @@ pub(crate) async fn unused(
             );
         }
         eprintln!(
-            "{} of {} asset(s) used nowhere the API shows",
+            "{} of {} asset(s) used nowhere the scan shows",
             unused.len(),
             assets.len()
         );
-        scan::blind_spots();
+        scan::blind_spots(&idx);
     }
     Ok(EXIT_OK)
 }

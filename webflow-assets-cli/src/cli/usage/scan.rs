@@ -3,20 +3,77 @@
 
 use std::path::{Path, PathBuf};
 
+use std::time::Duration;
+
 use clap::Args;
-use webflow_assets::usage::BLIND_SPOTS;
+use webflow_assets::usage::{BLIND_SPOTS, PUBLISHED_ONLY, PublishedOptions, ScanOptions};
 use webflow_assets::{Client, UsageIndex};
 
 use crate::cli::hints;
 
 /// Where the usage index is kept.
-#[derive(Debug, Args, Clone, Default)]
+#[derive(Debug, Args, Clone)]
 pub(crate) struct IndexArgs {
     /// The usage index file, kept between runs so that a rescan reads only
     /// what changed [default: webflow-assets/usage-<site>-<api>.json in the
     /// user's cache directory].
     #[arg(long, value_name = "FILE")]
     pub index: Option<PathBuf>,
+    /// Read the published site at this origin (a staging domain) instead
+    /// of the site's own domains.
+    #[arg(long, value_name = "URL", conflicts_with = "no_published")]
+    pub published: Option<url::Url>,
+    /// Do not read the published site: style backgrounds, custom code and
+    /// the head's images are then not seen.
+    #[arg(long)]
+    pub no_published: bool,
+    /// Requests to the published site in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub crawl_concurrency: u16,
+    /// Seconds one request to the published site may take.
+    #[arg(long, value_name = "SECONDS", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..))]
+    pub crawl_timeout: u64,
+    /// Documents of the published site read at most (pages, style sheets,
+    /// scripts); past it, the rest is a gap.
+    #[arg(long, value_name = "N", default_value_t = 20_000)]
+    pub crawl_max_documents: usize,
+    /// Seconds the whole crawl may take; past it, the rest is a gap.
+    #[arg(long, value_name = "SECONDS", default_value_t = 900, value_parser = clap::value_parser!(u64).range(1..))]
+    pub crawl_max_time: u64,
+}
+
+impl Default for IndexArgs {
+    fn default() -> Self {
+        Self {
+            index: None,
+            published: None,
+            no_published: false,
+            crawl_concurrency: 8,
+            crawl_timeout: 20,
+            crawl_max_documents: 20_000,
+            crawl_max_time: 900,
+        }
+    }
+}
+
+impl IndexArgs {
+    /// The scan's options these flags give.
+    pub(crate) fn scan_options(&self) -> ScanOptions {
+        let published = if self.no_published {
+            PublishedOptions::off()
+        } else {
+            let mut p = PublishedOptions::default()
+                .concurrency(usize::from(self.crawl_concurrency))
+                .request_timeout(Duration::from_secs(self.crawl_timeout))
+                .max_documents(self.crawl_max_documents)
+                .max_time(Duration::from_secs(self.crawl_max_time));
+            if let Some(at) = &self.published {
+                p = p.at(at.clone());
+            }
+            p
+        };
+        ScanOptions::default().published(published)
+    }
 }
 
 /// The default index file: per site and API root, so that a sandbox and
@@ -62,10 +119,22 @@ pub(crate) async fn scan_relinking(
         None => UsageIndex::new(site),
     }
     .relinking(relinking.iter().cloned());
+    let progress = webflow_assets::usage::ScanProgress::new();
+    let options = args.scan_options().progress(progress.clone());
     if !quiet {
-        eprintln!("scanning where the site uses its assets (pages, components, CMS items)...");
+        let published = match (&args.published, args.no_published) {
+            (_, true) => " (not the published site: --no-published)".to_owned(),
+            (Some(at), _) => format!(", and the published site at {at} (--published)"),
+            (None, false) => ", and the published site".to_owned(),
+        };
+        eprintln!(
+            "scanning where the site uses its assets (pages, components, CMS items{published})..."
+        );
     }
-    let index = client.scan_usage(site, previous).await?;
+    let bars = super::bars::ScanBars::start(client, &progress, !quiet);
+    let scanned = client.scan_usage_with(site, previous, &options).await;
+    bars.finish().await;
+    let index = scanned?;
     if let Some(p) = &path
         && let Err(e) = index.save(p)
     {
@@ -75,7 +144,7 @@ pub(crate) async fn scan_relinking(
         );
     }
     if !quiet {
-        let s = index.summary;
+        let s = &index.summary;
         eprintln!(
             "scanned {} page(s) ({} read, {} unchanged), {} component content(s), {} collection(s), {} item(s) ({} read, {} list(s) read whole)",
             s.pages,
@@ -87,13 +156,42 @@ pub(crate) async fn scan_relinking(
             s.items_read,
             s.item_lists_read_whole
         );
+        match &s.published_origin {
+            Some(origin) => eprintln!(
+                "read the published site at {origin} in {:.1} s: {} document(s), {} downloaded ({} bytes), {} unchanged (304)",
+                s.published_millis as f64 / 1000.0,
+                s.published,
+                s.published_downloaded,
+                s.published_bytes,
+                s.published_not_modified
+            ),
+            None if args.no_published => {
+                eprintln!("the published site was not read (--no-published)")
+            }
+            None => {}
+        }
     }
     Ok(index)
 }
 
-/// What no scan can see, on stderr.
-pub(crate) fn blind_spots() {
-    eprintln!("note: the API does not show these, so uses there are not found:");
+/// What the scan could not see, on stderr: what neither the API nor the
+/// published site shows, and what only the published site shows when it
+/// was not read.
+pub(crate) fn blind_spots(index: &UsageIndex) {
+    let read_published = index.summary.published_origin.is_some();
+    eprintln!(
+        "note: {} does not show these, so uses there are not found:",
+        if read_published {
+            "neither the API nor the published site"
+        } else {
+            "the API (the published site was not read)"
+        }
+    );
+    if !read_published {
+        for spot in PUBLISHED_ONLY {
+            eprintln!("  - {spot}");
+        }
+    }
     for spot in BLIND_SPOTS {
         eprintln!("  - {spot}");
     }
