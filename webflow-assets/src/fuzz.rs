@@ -100,3 +100,25 @@ pub fn rate_headers(data: &[u8]) {
     let _ = RateLimit::from_headers(&headers);
     RateGate::default().observe(StatusCode::TOO_MANY_REQUESTS, &headers);
 }
+
+/// A published page, style sheet and script (the bytes as each, lossy
+/// UTF-8): reading them never panics, every use names a 24-hex asset id
+/// the text holds, and every link stays on the site or its CDN folder.
+pub fn published_document(data: &[u8]) {
+    use crate::usage::fuzz_published;
+    let text = String::from_utf8_lossy(data);
+    for (asset_id, links_ok) in fuzz_published(&text) {
+        assert_eq!(asset_id.len(), 24, "{asset_id}");
+        assert!(
+            asset_id.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{asset_id}"
+        );
+        assert!(links_ok);
+    }
+}
+
+/// The asset ids a style sheet names, by the rule the scan applies (for
+/// the comparison with a CSS tokenizer in `benches/css_compare/`).
+pub fn style_sheet_asset_ids(css: &str) -> Vec<String> {
+    crate::usage::fuzz_style_sheet_ids(css)
+}

@@ -110,3 +110,45 @@ impl ScanOptions {
         self
     }
 }
+
+/// For the fuzz targets: every document reader over `text`, each use's
+/// asset id with whether every link stayed on the site (or its CDN folder).
+#[cfg(all(any(fuzzing, feature = "fuzz"), feature = "client"))]
+pub(crate) fn fuzz_published(text: &str) -> Vec<(String, bool)> {
+    let base = url::Url::parse("https://www.example.com/a/b").expect("a URL");
+    let site = published::SiteUrls {
+        hosts: vec!["www.example.com".to_owned()],
+        site_id: "580e63e98c9a982ac9b8b741".to_owned(),
+    };
+    let known = refs::Known::default();
+    let reads = [
+        published::read_page(text, &base, &site, &known),
+        published::read_style_sheet(text, &base, &site, &known),
+        published::read_script(text, &known),
+    ];
+    reads
+        .into_iter()
+        .flat_map(|read| {
+            let ok = read
+                .links
+                .iter()
+                .all(|(url, _)| site.is_site_host(url) || site.is_on_cdn(url));
+            read.uses.into_iter().map(move |(id, _)| (id, ok))
+        })
+        .collect()
+}
+
+/// For the CSS comparison: the asset ids a style sheet names.
+#[cfg(all(any(fuzzing, feature = "fuzz"), feature = "client"))]
+pub(crate) fn fuzz_style_sheet_ids(css: &str) -> Vec<String> {
+    let base = url::Url::parse("https://www.example.com/").expect("a URL");
+    let site = published::SiteUrls {
+        hosts: vec![],
+        site_id: String::new(),
+    };
+    published::read_style_sheet(css, &base, &site, &refs::Known::default())
+        .uses
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect()
+}

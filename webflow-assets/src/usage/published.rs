@@ -228,9 +228,10 @@ fn attribute_kind(tag: &Tag, at: usize) -> UseKind {
     let rel = tag.attribute(b"rel").unwrap_or("").to_ascii_lowercase();
     match (tag.name.as_slice(), attribute) {
         (_, Some(b"style")) => UseKind::InlineStyle,
-        (b"img" | b"source" | b"picture", Some(b"src" | b"srcset" | b"data-src" | b"data-srcset")) => {
-            UseKind::PageImage
-        }
+        (b"img", Some(b"src" | b"srcset" | b"data-src" | b"data-srcset")) => UseKind::PageImage,
+        // A `<picture>`'s sources; a `<video>`'s or `<audio>`'s `src` is
+        // another attribute.
+        (b"source", Some(b"srcset")) => UseKind::PageImage,
         (b"link", Some(b"href")) if rel.contains("icon") => UseKind::Icon,
         (b"meta", Some(b"content")) => UseKind::Meta,
         (b"a", Some(b"href")) => UseKind::PageLink,

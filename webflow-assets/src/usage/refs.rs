@@ -92,7 +92,9 @@ pub(crate) fn rewrite(text: &str, known: &Known, mut replace: impl FnMut(&str) -
 
 /// The asset id a URL's file name starts with: `<24 hex>_`.
 pub(crate) fn id_of_file_name(url: &str) -> Option<&str> {
-    let path = url.split(['?', '#']).next()?;
+    // A trailing backslash is CSS's escape of what follows (`a\ b.png`,
+    // cut at the space), not a folder.
+    let path = url.split(['?', '#']).next()?.trim_end_matches('\\');
     let name = path.rsplit(['/', '\\']).next()?;
     let id = name.get(..24)?;
     (name.as_bytes().get(24) == Some(&b'_') && id.bytes().all(|b| b.is_ascii_hexdigit())).then_some(id)

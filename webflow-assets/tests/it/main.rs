@@ -14,6 +14,7 @@ mod hints;
 mod layout;
 mod public_api;
 mod published;
+mod published_fixtures;
 mod s3_real;
 mod spec;
 mod spec_schemas;

@@ -1,0 +1,151 @@
+//! A published page, style sheet and script shaped as Webflow publishes
+//! them (`tests/fixtures/published/`), served from a mock as the site's
+//! origin and CDN: every asset they name is found, with how it is used,
+//! and only the site's own style sheets and scripts are fetched.
+
+use std::collections::BTreeMap;
+
+use webflow_assets::UsageIndex;
+use webflow_assets::usage::{Place, PublishedOptions, ScanOptions, UseKind};
+use webflow_assets_sandbox::{Sandbox, SandboxConfig};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const SITE: &str = "580e63e98c9a982ac9b8b741";
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(format!(
+        "{}/tests/fixtures/published/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+/// The fixtures with Webflow's CDN moved to `origin`, so that nothing
+/// leaves loopback.
+fn served(name: &str, origin: &str) -> String {
+    fixture(name).replace("https://cdn.prod.website-files.com", origin)
+}
+
+#[tokio::test]
+async fn every_asset_a_webflow_page_names_is_found_with_how() {
+    let mock = MockServer::start().await;
+    let origin = mock.uri();
+    let answer = |body: String, kind: &str| {
+        ResponseTemplate::new(200)
+            .insert_header("content-type", kind)
+            .set_body_string(body)
+    };
+    for (route, file, kind) in [
+        ("/".to_owned(), "page.html", "text/html; charset=utf-8"),
+        (
+            format!("/{SITE}/css/example.webflow.shared.1a2b3c.css"),
+            "site.webflow.css",
+            "text/css",
+        ),
+        (
+            format!("/{SITE}/js/webflow.schunk.1a2b3c.js"),
+            "webflow.js",
+            "application/javascript",
+        ),
+    ] {
+        Mock::given(method("GET"))
+            .and(path(route))
+            .respond_with(answer(served(file, &origin), kind))
+            .mount(&mock)
+            .await;
+    }
+    for page in ["/about", "/blog"] {
+        Mock::given(method("GET"))
+            .and(path(page))
+            .respond_with(answer(
+                "<html><body>nothing here</body></html>".into(),
+                "text/html",
+            ))
+            .mount(&mock)
+            .await;
+    }
+    // The API: a site with no pages of its own (the crawl starts at `/`).
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let options =
+        ScanOptions::default().published(PublishedOptions::default().at(origin.parse().unwrap()));
+    let index = sandbox
+        .client()
+        .unwrap()
+        .scan_usage_with(SITE, UsageIndex::new(SITE), &options)
+        .await
+        .unwrap();
+    // The imported style sheet is not served: a 404, and so a gap.
+    let gaps: Vec<String> = index.gaps.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        gaps,
+        [format!(
+            "{origin}/{SITE}/css/extra.webflow.css could not be read: answered 404 Not Found"
+        )]
+    );
+
+    let mut found: BTreeMap<String, Vec<(String, UseKind)>> = BTreeMap::new();
+    for u in index.uses() {
+        let Place::Published { url, .. } = &u.place else {
+            continue;
+        };
+        let file = url.rsplit('/').next().unwrap_or_default().to_owned();
+        found
+            .entry(u.asset_id[20..].to_owned())
+            .or_default()
+            .push((file, u.how));
+    }
+    let expect =
+        |tail: &str, file: &str, how: UseKind| (tail.to_owned(), vec![(file.to_owned(), how)]);
+    let css = "example.webflow.shared.1a2b3c.css";
+    let expected: BTreeMap<String, Vec<(String, UseKind)>> = [
+        // The style sheet: fonts, a custom property, gradients, a relative
+        // URL, image-set(), a media query, masks, a cursor, a query, an
+        // escaped character, and a commented-out rule.
+        expect("7050", css, UseKind::StyleSheet),
+        expect("7051", css, UseKind::StyleSheet),
+        expect("7052", css, UseKind::StyleSheet),
+        expect("7053", css, UseKind::StyleSheet),
+        expect("7054", css, UseKind::StyleSheet),
+        expect("7055", css, UseKind::StyleSheet),
+        expect("7056", css, UseKind::StyleSheet),
+        expect("7057", css, UseKind::StyleSheet),
+        expect("7058", css, UseKind::StyleSheet),
+        expect("7059", css, UseKind::StyleSheet),
+        expect("7060", css, UseKind::StyleSheet),
+        // The page.
+        expect("7061", "", UseKind::Meta),
+        expect("7062", "", UseKind::Icon),
+        expect("7063", "", UseKind::Icon),
+        expect("7064", "", UseKind::StyleSheet),
+        expect("7065", "", UseKind::PageImage),
+        expect("7066", "", UseKind::InlineStyle),
+        expect("7067", "", UseKind::PageImage),
+        expect("7068", "", UseKind::CustomCode),
+        expect("7069", "", UseKind::HtmlAttribute),
+        expect("7070", "", UseKind::HtmlAttribute),
+        expect("7071", "", UseKind::PageLink),
+        // The script: interactions data.
+        expect("7072", "webflow.schunk.1a2b3c.js", UseKind::CustomCode),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(found, expected);
+
+    // Fetched: the page, its two links on the site, its style sheet, its
+    // script, the import; not Google's fonts, not jQuery on another CDN.
+    let asked: Vec<String> = mock
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.url.path().to_owned())
+        .collect();
+    assert_eq!(asked.len(), 6, "{asked:?}");
+    assert!(asked.iter().all(|p| !p.contains("jquery")), "{asked:?}");
+    // No request carried a token.
+    for r in mock.received_requests().await.unwrap() {
+        assert!(r.headers.get("authorization").is_none());
+    }
+    sandbox.shutdown().await;
+}
