@@ -13,6 +13,7 @@ mod common {
 mod assets;
 mod drift;
 mod help;
+mod published;
 mod sync;
 mod upload;
 mod upload_errors;

@@ -13,9 +13,9 @@ use webflow_assets_sandbox::{Sandbox, SandboxConfig, SiteModel};
 
 const PAGE: &str = "6596da6045e56dee495bcbba";
 const COLLECTION: &str = "562ac0395358780a1f5e6fbc";
-const USED: &str = "659595234426a9fcbad57043";
-const UNUSED: &str = "659595234426a9fcbad57046";
-const LIVE_ONLY: &str = "659595234426a9fcbad57047";
+pub(crate) const USED: &str = "659595234426a9fcbad57043";
+pub(crate) const UNUSED: &str = "659595234426a9fcbad57046";
+pub(crate) const LIVE_ONLY: &str = "659595234426a9fcbad57047";
 
 async fn run_as(sandbox: &Sandbox, token: &str, dir: &Path, args: &[&str]) -> Output {
     run_on(token, sandbox.site_id(), &sandbox.base_url(), dir, args).await
@@ -52,7 +52,7 @@ fn lines(out: &Output) -> Vec<Value> {
 }
 
 /// A page using USED, an item using LIVE_ONLY in its live data only.
-async fn site_sandbox(config: SandboxConfig) -> Sandbox {
+pub(crate) async fn site_sandbox(config: SandboxConfig) -> Sandbox {
     let site = json!({
         "assets": [
             {"id": USED, "fileName": "logo.png"},
@@ -434,51 +434,4 @@ async fn prune_without_the_read_scopes_stops_and_names_them() {
     // With the scopes, the same prune deletes it (nothing uses it).
     succeeded(&run(&sandbox, d, &["sync", "tree", "--prune", "--yes"]).await);
     assert_eq!(sandbox.stats().operations.deleted, 1);
-}
-
-/// An asset used only as a background in the site's style sheet (which
-/// no read of the API shows) is kept by `sync --prune`: the published
-/// site names it.
-#[tokio::test(flavor = "multi_thread")]
-async fn prune_keeps_an_asset_used_only_as_a_style_background() {
-    let sandbox = site_sandbox(SandboxConfig::default()).await;
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    std::fs::create_dir_all(d.join("tree")).unwrap();
-    std::fs::write(d.join("tree/hero.png"), b"\x89PNG\r\n\x1a\nhero").unwrap();
-    succeeded(&run(&sandbox, d, &["sync", "tree"]).await);
-    let client = sandbox.client().unwrap();
-    let hero = other_than_all(&client, &[USED, UNUSED, LIVE_ONLY]).await;
-    sandbox.edit_site(|s| {
-        s.publish.css = format!(
-            ".hero {{ background-image: url(\"https://cdn.prod.website-files.com/{}/{hero}_hero-p-1600.png\") }}",
-            sandbox.site_id()
-        );
-    });
-    std::fs::remove_file(d.join("tree/hero.png")).unwrap();
-    let out = run(&sandbox, d, &["sync", "tree", "--prune", "--yes"]).await;
-    let stderr = text(&succeeded(&out).stderr);
-    assert!(
-        stderr.contains(&format!("{hero}: still in use"))
-            && stderr.contains("/css/sandbox-site.webflow.css"),
-        "{stderr}"
-    );
-    assert_eq!(sandbox.stats().operations.deleted, 0);
-    assert!(client.get_asset(&hero).await.is_ok());
-}
-
-async fn other_than_all(client: &webflow_assets::Client, seeded: &[&str]) -> String {
-    let all: Vec<_> = futures::TryStreamExt::try_collect::<Vec<_>>(client.list_assets(
-        webflow_assets_sandbox::SANDBOX_SITE_ID,
-        webflow_assets::ListOptions::new(),
-    ))
-    .await
-    .unwrap();
-    let ids: Vec<String> = all
-        .into_iter()
-        .map(|a| a.id)
-        .filter(|id| !seeded.contains(&id.as_str()))
-        .collect();
-    assert_eq!(ids.len(), 1, "{ids:?}");
-    ids[0].clone()
 }

@@ -42,13 +42,14 @@ mod merge;
 mod place;
 mod progress;
 mod published;
+mod published_options;
 mod published_scan;
 mod refs;
 mod relink;
 mod scan;
 mod values;
 
-pub use crawl::PublishedOptions;
+pub use published_options::PublishedOptions;
 pub use gap::Gap;
 pub(crate) use index::{CollectionScan, ContentScan, FieldValue, ItemScan, ItemsScan};
 pub use index::{ScanSummary, UsageIndex};

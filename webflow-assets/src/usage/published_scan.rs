@@ -6,7 +6,8 @@
 
 use url::Url;
 
-use super::crawl::{Crawl, PublishedOptions, PublishedPages, PublishedScan, Start};
+use super::crawl::{Crawl, PublishedPages, PublishedScan, Start};
+use super::PublishedOptions;
 use super::scan::Scan;
 use super::{Gap, UsageIndex};
 use crate::client::Client;

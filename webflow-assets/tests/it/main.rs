@@ -9,6 +9,7 @@ mod assets;
 mod assets_lists;
 mod create_asset;
 mod create_asset_errors;
+mod file_sizes;
 mod fuzz_regressions;
 mod hints;
 mod layout;

@@ -37,6 +37,9 @@ pub(crate) struct IndexArgs {
     /// scripts); past it, the rest is a gap.
     #[arg(long, value_name = "N", default_value_t = 20_000)]
     pub crawl_max_documents: usize,
+    /// Bytes the crawl may download in all; past it, the rest is a gap.
+    #[arg(long, value_name = "BYTES", default_value_t = 1 << 30)]
+    pub crawl_max_bytes: u64,
     /// Seconds the whole crawl may take; past it, the rest is a gap.
     #[arg(long, value_name = "SECONDS", default_value_t = 900, value_parser = clap::value_parser!(u64).range(1..))]
     pub crawl_max_time: u64,
@@ -51,6 +54,7 @@ impl Default for IndexArgs {
             crawl_concurrency: 8,
             crawl_timeout: 20,
             crawl_max_documents: 20_000,
+            crawl_max_bytes: 1 << 30,
             crawl_max_time: 900,
         }
     }
@@ -66,6 +70,7 @@ impl IndexArgs {
                 .concurrency(usize::from(self.crawl_concurrency))
                 .request_timeout(Duration::from_secs(self.crawl_timeout))
                 .max_documents(self.crawl_max_documents)
+                .max_bytes(self.crawl_max_bytes)
                 .max_time(Duration::from_secs(self.crawl_max_time));
             if let Some(at) = &self.published {
                 p = p.at(at.clone());
