@@ -104,8 +104,10 @@ async fn prune_stops_on_a_published_page_it_cannot_read() {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_scan_shows_progress_on_a_terminal_only() {
     // Every API call takes 50 ms: the scan lasts long enough to be drawn.
-    let mut api_faults = Faults::default();
-    api_faults.latency = std::time::Duration::from_millis(50);
+    let api_faults = Faults {
+        latency: std::time::Duration::from_millis(50),
+        ..Faults::default()
+    };
     let sandbox = site_sandbox(SandboxConfig {
         api_faults,
         ..SandboxConfig::default()

@@ -10,7 +10,6 @@
 //! that nothing there is taken for unused. No request carries the token.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
-use std::time::Duration;
 
 use futures::StreamExt;
 use futures::stream::FuturesUnordered;
