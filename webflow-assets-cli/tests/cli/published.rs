@@ -8,7 +8,7 @@ use crate::common;
 use common::cli::{output, succeeded, text};
 use webflow_assets_sandbox::{Faults, SandboxConfig};
 
-use crate::usage::{LIVE_ONLY, UNUSED, USED, run, site_sandbox};
+use crate::usage::{LIVE_ONLY, UNUSED, USED, other_than_all, run, site_sandbox};
 
 /// An asset used only as a background in the site's style sheet (which
 /// no read of the API shows) is kept by `sync --prune`: the published
@@ -39,22 +39,6 @@ async fn prune_keeps_an_asset_used_only_as_a_style_background() {
     );
     assert_eq!(sandbox.stats().operations.deleted, 0);
     assert!(client.get_asset(&hero).await.is_ok());
-}
-
-async fn other_than_all(client: &webflow_assets::Client, seeded: &[&str]) -> String {
-    let all: Vec<_> = futures::TryStreamExt::try_collect::<Vec<_>>(client.list_assets(
-        webflow_assets_sandbox::SANDBOX_SITE_ID,
-        webflow_assets::ListOptions::new(),
-    ))
-    .await
-    .unwrap();
-    let ids: Vec<String> = all
-        .into_iter()
-        .map(|a| a.id)
-        .filter(|id| !seeded.contains(&id.as_str()))
-        .collect();
-    assert_eq!(ids.len(), 1, "{ids:?}");
-    ids[0].clone()
 }
 
 /// A page of the published site that cannot be read (behind a password)

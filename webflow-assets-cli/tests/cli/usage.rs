@@ -384,6 +384,11 @@ async fn only_asset(client: &webflow_assets::Client) -> String {
 }
 
 async fn other_than(client: &webflow_assets::Client, old: &str, seeded: &str) -> String {
+    other_than_all(client, &[old, seeded]).await
+}
+
+/// The one asset of the sandbox's site whose id is none of `seeded`.
+pub(crate) async fn other_than_all(client: &webflow_assets::Client, seeded: &[&str]) -> String {
     let all: Vec<_> = futures::TryStreamExt::try_collect::<Vec<_>>(client.list_assets(
         webflow_assets_sandbox::SANDBOX_SITE_ID,
         webflow_assets::ListOptions::new(),
@@ -393,7 +398,7 @@ async fn other_than(client: &webflow_assets::Client, old: &str, seeded: &str) ->
     let ids: Vec<String> = all
         .into_iter()
         .map(|a| a.id)
-        .filter(|id| id != old && id != seeded)
+        .filter(|id| !seeded.contains(&id.as_str()))
         .collect();
     assert_eq!(ids.len(), 1, "{ids:?}");
     ids[0].clone()

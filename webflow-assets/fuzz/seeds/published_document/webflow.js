@@ -1,2 +1,1 @@
-/* Interactions data as Webflow's published script carries it (trimmed). */
-Webflow.require('ix2').init({"events":{"e-1":{"id":"e-1","action":{"config":{"actionListId":"a-1"}}}},"actionLists":{"a-1":{"id":"a-1","actionItemGroups":[{"actionItems":[{"config":{"target":{"selector":".hero"},"value":"url('https://cdn.prod.website-files.com/580e63e98c9a982ac9b8b741/659595234426a9fcbad57072_ix-bg.jpg')"}}]}]}}});
+../../../tests/fixtures/published/webflow.js
