@@ -145,3 +145,27 @@ impl Client {
         };
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::origin_of;
+
+    #[test]
+    fn a_domain_is_read_over_https_unless_it_names_its_scheme() {
+        // Webflow's Get Site example lists bare hosts.
+        assert_eq!(
+            origin_of("hitchhikersguide.galaxy").map(|u| u.to_string()),
+            Some("https://hitchhikersguide.galaxy/".to_owned())
+        );
+        assert_eq!(
+            origin_of(" www.example.com/ ").map(|u| u.to_string()),
+            Some("https://www.example.com/".to_owned())
+        );
+        // A stand-in's, with its scheme and port.
+        assert_eq!(
+            origin_of("http://127.0.0.1:8080").map(|u| u.to_string()),
+            Some("http://127.0.0.1:8080/".to_owned())
+        );
+        assert_eq!(origin_of(""), None);
+    }
+}

@@ -85,3 +85,57 @@ async fn a_returned_id_is_sent_back_percent_encoded() {
     assert!(err.to_string().contains("component id is empty"), "{err}");
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }
+
+/// Webflow's Get Site example names where the published site is (its
+/// custom domains, bare hosts, and `lastPublished`), and its List Pages
+/// example's `publishedPath`s are what the crawl asks for: read here at a
+/// loopback origin standing for the site's (the example domains are not
+/// reachable offline).
+#[tokio::test]
+async fn webflows_site_and_page_examples_tell_the_crawl_where_to_read() {
+    let (server, _) = serve_upstream_examples().await;
+    let client = common::client(&server);
+    let site = client.get_site(SITE).await.unwrap();
+    let domains: Vec<&str> = site
+        .custom_domains
+        .iter()
+        .flatten()
+        .filter_map(|d| d.url.as_deref())
+        .collect();
+    assert_eq!(
+        domains,
+        ["hitchhikersguide.galaxy", "heartofgold.spaceship"]
+    );
+    assert!(site.last_published.is_some());
+
+    let published = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::method("GET"))
+        .respond_with(
+            wiremock::ResponseTemplate::new(200)
+                .insert_header("content-type", "text/html")
+                .set_body_string("<html><body></body></html>"),
+        )
+        .mount(&published)
+        .await;
+    let options = webflow_assets::usage::ScanOptions::default().published(
+        webflow_assets::usage::PublishedOptions::default().at(published.uri().parse().unwrap()),
+    );
+    let index = client
+        .scan_usage_with(SITE, UsageIndex::new(SITE), &options)
+        .await
+        .unwrap();
+    let mut asked: Vec<String> = published
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.url.path().to_owned())
+        .collect();
+    asked.sort();
+    assert!(
+        asked.contains(&"/en-us/guide-to-the-galaxy".to_owned())
+            && asked.contains(&"/en-us/towel-day".to_owned()),
+        "{asked:?}"
+    );
+    assert_eq!(index.summary.published, asked.len());
+}
