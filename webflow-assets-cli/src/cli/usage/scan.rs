@@ -185,11 +185,11 @@ pub(crate) async fn scan_relinking(
 pub(crate) fn blind_spots(index: &UsageIndex) {
     let read_published = index.summary.published_origin.is_some();
     eprintln!(
-        "note: {} does not show these, so uses there are not found:",
+        "note: {}, so uses there are not found:",
         if read_published {
-            "neither the API nor the published site"
+            "neither the API nor the published site shows these"
         } else {
-            "the API (the published site was not read)"
+            "the API does not show these (the published site was not read)"
         }
     );
     if !read_published {
