@@ -70,6 +70,11 @@ client! {
     };
 }
 
+// Images made to fit on the way in.
+#[cfg(feature = "fit")]
+#[cfg_attr(docsrs, doc(cfg(feature = "fit")))]
+pub mod fit;
+
 // For the fuzz targets (webflow-assets/fuzz/): built under cargo-fuzz's
 // `cfg(fuzzing)`, or with the `fuzz` feature, which the fuzz crate turns on
 // so that checking it needs no RUSTFLAGS (and shares CI's nightly build).

@@ -145,7 +145,7 @@ impl UploadSource {
         }
     }
 
-    fn io_error(&self, source: std::io::Error) -> Error {
+    pub(crate) fn io_error(&self, source: std::io::Error) -> Error {
         Error::Io {
             path: self.describe(),
             source,

@@ -19,15 +19,29 @@ pub enum Setting {
     /// How long and how often a connection is retried before the call
     /// gives up: `RetryPolicy`.
     ConnectRetries,
+    /// Whether images are downscaled to fit: `FitOptions::resize` (the
+    /// `fit` feature).
+    Fit,
+    /// The quality range a fit searches: `FitOptions::min_quality` and
+    /// `FitOptions::max_quality`.
+    FitQuality,
+    /// The format a fit writes: `FitOptions::format`.
+    FitFormat,
+    /// The pixel limit of a fit: `FitOptions::max_pixels`.
+    FitMaxPixels,
 }
 
 impl Setting {
     /// Every setting, for a program that maps each to its own words.
-    pub const ALL: [Setting; 4] = [
+    pub const ALL: [Setting; 8] = [
         Setting::BaseUrl,
         Setting::Token,
         Setting::FileName,
         Setting::ConnectRetries,
+        Setting::Fit,
+        Setting::FitQuality,
+        Setting::FitFormat,
+        Setting::FitMaxPixels,
     ];
 }
 

@@ -38,6 +38,11 @@ pub struct Preflight {
     pub size: u64,
     /// Its MD5, 32 lowercase hex characters.
     pub md5: String,
+    /// What [`UploadOptions::fit`] would do (it was run: the size and MD5
+    /// are those of its output).
+    #[cfg(feature = "fit")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fit")))]
+    pub fit: Option<crate::fit::FitReport>,
 }
 
 /// Runs every check of an upload that needs no network (file, name,
@@ -55,12 +60,75 @@ pub struct Preflight {
 /// # tokio::runtime::Runtime::new().unwrap().block_on(run()).unwrap();
 /// ```
 pub async fn preflight(source: &UploadSource, options: &UploadOptions) -> Result<Preflight, Error> {
+    let fitted = fit(source, options).await?;
+    let (source, options) = (&fitted.source, &fitted.options);
     let (plan, digest) = prepare(source, options).await?;
     Ok(Preflight {
         file_name: plan.file_name,
         content_type: plan.content_type,
         size: digest.size,
         md5: digest.md5,
+        #[cfg(feature = "fit")]
+        fit: fitted.report,
+    })
+}
+
+/// The source and options after [`UploadOptions::fit`]: the new bytes,
+/// name and content type, or the same ones.
+struct Fit {
+    source: UploadSource,
+    options: UploadOptions,
+    #[cfg(feature = "fit")]
+    report: Option<crate::fit::FitReport>,
+}
+
+#[cfg(feature = "fit")]
+async fn fit(source: &UploadSource, options: &UploadOptions) -> Result<Fit, Error> {
+    let Some(fit_options) = &options.fit else {
+        return Ok(Fit {
+            source: source.clone(),
+            options: options.clone(),
+            report: None,
+        });
+    };
+    // The name and type the upload would use, as its own checks find them.
+    let name = match (options.file_name.clone(), source.file_name()) {
+        (Some(n), _) | (None, Some(n)) => n,
+        (None, None) => return Err(Error::invalid_setting(
+            crate::error::Setting::FileName,
+            "an image to fit has no file name",
+            "give the upload a file name",
+        )),
+    };
+    let content_type = options
+        .content_type
+        .clone()
+        .or_else(|| guess_content_type(&name))
+        .unwrap_or_default();
+    let refit =
+        crate::fit::fit_source(source, &name, &content_type, fit_options, &options.limits).await?;
+    let mut options = options.clone();
+    let source = match refit.replaced {
+        Some((bytes, new_name, new_type)) => {
+            options.file_name = Some(new_name);
+            options.content_type = Some(new_type.to_owned());
+            options.digest = None;
+            bytes
+        }
+        None => source.clone(),
+    };
+    Ok(Fit {
+        source,
+        options,
+        report: Some(refit.report),
+    })
+}
+
+#[cfg(not(feature = "fit"))]
+async fn fit(source: &UploadSource, options: &UploadOptions) -> Result<Fit, Error> {
+    Ok(Fit {
+        source: source.clone(),
+        options: options.clone(),
     })
 }
 
@@ -121,6 +189,12 @@ impl Client {
     ) -> Result<UploadedAsset, Error> {
         let source = source.into();
         validate::object_id("site id", site_id)?;
+        let Fit {
+            source,
+            options,
+            #[cfg(feature = "fit")]
+            report,
+        } = fit(&source, &options).await?;
         let (plan, digest) = prepare(&source, &options).await?;
         let request = CreateAssetRequest::new(
             &plan.file_name,
@@ -130,8 +204,15 @@ impl Client {
         let created = self
             .create_asset_metadata_notifying(site_id, &request, options.on_retry.as_ref())
             .await?;
-        self.finish_upload(created, &source, plan, digest, options)
-            .await
+        #[allow(unused_mut)]
+        let mut uploaded = self
+            .finish_upload(created, &source, plan, digest, options)
+            .await?;
+        #[cfg(feature = "fit")]
+        {
+            uploaded.fit = report;
+        }
+        Ok(uploaded)
     }
 
     async fn finish_upload(
@@ -203,6 +284,8 @@ impl Client {
             parent_folder: created.parent_folder,
             storage: stored,
             asset: asset.map(Box::new),
+            #[cfg(feature = "fit")]
+            fit: None,
         })
     }
 

@@ -100,6 +100,8 @@ pub struct UploadOptions {
     pub(crate) display_name: Option<String>,
     pub(crate) fetch_asset: bool,
     pub(crate) keep_failed_entry: bool,
+    #[cfg(feature = "fit")]
+    pub(crate) fit: Option<crate::fit::FitOptions>,
 }
 
 impl UploadOptions {
@@ -205,6 +207,27 @@ impl UploadOptions {
         self
     }
 
+    /// Make an image fit before it is sent (the `fit` feature): over its
+    /// limit, it is downscaled and re-encoded; with a format, converted.
+    /// The file name's extension and the content type follow the new
+    /// format; the alt text and folder stay. A precomputed
+    /// [`digest`](Self::digest) is dropped when the bytes change. See
+    /// [`FitOptions`](crate::fit::FitOptions).
+    ///
+    /// ```
+    /// use webflow_assets::UploadOptions;
+    /// use webflow_assets::fit::{FitOptions, OutputFormat};
+    ///
+    /// let options = UploadOptions::new().fit(FitOptions::new().format(OutputFormat::Webp));
+    /// # let _ = options;
+    /// ```
+    #[cfg(feature = "fit")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fit")))]
+    pub fn fit(mut self, options: crate::fit::FitOptions) -> Self {
+        self.fit = Some(options);
+        self
+    }
+
     /// The PATCH the options ask for after the upload, if any.
     pub(crate) fn update(&self) -> Option<AssetUpdate> {
         if self.alt_text.is_none() && self.display_name.is_none() {
@@ -246,6 +269,10 @@ pub struct UploadedAsset {
     /// The asset as Webflow describes it after the upload, when alt text, a
     /// display name or [`UploadOptions::fetch_asset`] asked for it.
     pub asset: Option<Box<Asset>>,
+    /// What [`UploadOptions::fit`] did, when asked.
+    #[cfg(feature = "fit")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fit")))]
+    pub fit: Option<crate::fit::FitReport>,
 }
 
 

@@ -10,6 +10,8 @@ mod assets_lists;
 mod create_asset;
 mod create_asset_errors;
 mod file_sizes;
+#[cfg(feature = "fit")]
+mod fit;
 mod fuzz_regressions;
 mod hints;
 mod layout;

@@ -1,0 +1,123 @@
+//! One encode of pixels in a format at a quality, with the colour profile
+//! and (when kept) the EXIF block.
+
+use image::ImageEncoder;
+
+use super::options::OutputFormat;
+use super::pixels::Pixels;
+
+/// What goes with the pixels.
+pub(crate) struct Metadata<'a> {
+    pub icc: Option<&'a [u8]>,
+    pub exif: Option<&'a [u8]>,
+}
+
+/// Encodes `pixels` as `format` (`quality` 1 to 100 for the lossy ones).
+pub(crate) fn encode(
+    pixels: &Pixels,
+    format: OutputFormat,
+    quality: u8,
+    meta: &Metadata<'_>,
+    avif_speed: u8,
+) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    let (w, h) = (pixels.width, pixels.height);
+    let failed = |e: &dyn std::fmt::Display| format!("encoding it as {format} failed ({e})");
+    match format {
+        OutputFormat::Jpeg => {
+            if pixels.alpha {
+                return Err(
+                    "it has transparent pixels, which JPEG cannot hold; choose WebP, AVIF or PNG"
+                        .to_owned(),
+                );
+            }
+            let mut encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality);
+            set_metadata(&mut encoder, meta);
+            encoder
+                .write_image(&pixels.data, w, h, pixels.color_type())
+                .map_err(|e| failed(&e))?;
+        }
+        OutputFormat::Png => {
+            let mut encoder = image::codecs::png::PngEncoder::new_with_quality(
+                &mut out,
+                image::codecs::png::CompressionType::Best,
+                image::codecs::png::FilterType::Adaptive,
+            );
+            set_metadata(&mut encoder, meta);
+            encoder
+                .write_image(&pixels.data, w, h, pixels.color_type())
+                .map_err(|e| failed(&e))?;
+        }
+        OutputFormat::Gif => {
+            let mut encoder = image::codecs::gif::GifEncoder::new(&mut out);
+            let rgba = if pixels.alpha {
+                pixels.data.clone()
+            } else {
+                pixels
+                    .data
+                    .chunks_exact(3)
+                    .flat_map(|p| [p[0], p[1], p[2], u8::MAX])
+                    .collect()
+            };
+            encoder
+                .encode(&rgba, w, h, image::ExtendedColorType::Rgba8)
+                .map_err(|e| failed(&e))?;
+            drop(encoder);
+        }
+        OutputFormat::Webp => {
+            let encoder = if pixels.alpha {
+                webp::Encoder::from_rgba(&pixels.data, w, h)
+            } else {
+                webp::Encoder::from_rgb(&pixels.data, w, h)
+            };
+            let encoded = encoder
+                .encode_simple(false, f32::from(quality))
+                .map_err(|e| failed(&format!("{e:?}")))?;
+            out = super::riff::with_metadata(encoded.to_vec(), w, h, meta.icc, meta.exif);
+        }
+        OutputFormat::Avif => out = avif(pixels, quality, meta, avif_speed)?,
+    }
+    Ok(out)
+}
+
+fn set_metadata(encoder: &mut impl ImageEncoder, meta: &Metadata<'_>) {
+    // JPEG and PNG take both; an encoder that refused would lose only
+    // metadata, never pixels, so a refusal is not an error.
+    if let Some(icc) = meta.icc {
+        let _ = encoder.set_icc_profile(icc.to_vec());
+    }
+    if let Some(exif) = meta.exif {
+        let _ = encoder.set_exif_metadata(exif.to_vec());
+    }
+}
+
+#[cfg(feature = "fit-avif")]
+fn avif(pixels: &Pixels, quality: u8, meta: &Metadata<'_>, speed: u8) -> Result<Vec<u8>, String> {
+    use ravif::{Encoder, Img, RGB8, RGBA8};
+    use rgb::bytemuck::cast_slice;
+    // ravif writes no ICC profile (only the sRGB colour signal): pixels
+    // under another profile are converted to sRGB first, so that colours
+    // stay as they looked.
+    let data = match meta.icc {
+        Some(icc) => super::colour::to_srgb(&pixels.data, pixels.alpha, icc)?,
+        None => pixels.data.clone(),
+    };
+    // One thread per encode: the caller runs one encode per core.
+    let encoder = Encoder::new()
+        .with_quality(f32::from(quality))
+        .with_speed(speed)
+        .with_num_threads(Some(1));
+    let (w, h) = (pixels.width as usize, pixels.height as usize);
+    let encoded = if pixels.alpha {
+        encoder.encode_rgba(Img::new(cast_slice::<u8, RGBA8>(&data), w, h))
+    } else {
+        encoder.encode_rgb(Img::new(cast_slice::<u8, RGB8>(&data), w, h))
+    }
+    .map_err(|e| format!("encoding it as AVIF failed ({e})"))?;
+    Ok(encoded.avif_file)
+}
+
+#[cfg(not(feature = "fit-avif"))]
+fn avif(_: &Pixels, _: u8, _: &Metadata<'_>, _: u8) -> Result<Vec<u8>, String> {
+    Err("this build cannot write AVIF (the `fit-avif` feature is off)".to_owned())
+}

@@ -1,0 +1,136 @@
+//! Decoded pixels in the one layout the resizer and encoders share: 8 bits
+//! a channel, RGB, or RGBA when any pixel is not opaque.
+
+use fast_image_resize as fir;
+use fir::images::Image;
+
+/// An upright image, 8 bits a channel.
+#[derive(Clone)]
+pub(crate) struct Pixels {
+    pub width: u32,
+    pub height: u32,
+    /// RGBA when true, RGB otherwise.
+    pub alpha: bool,
+    pub data: Vec<u8>,
+}
+
+impl Pixels {
+    /// From a decoded image: 16-bit and grey images become 8-bit RGB(A),
+    /// and an alpha channel that is opaque everywhere is dropped.
+    pub fn from_image(image: image::DynamicImage) -> Self {
+        let (width, height) = (image.width(), image.height());
+        if image.color().has_alpha() {
+            let rgba = image.into_rgba8();
+            if rgba.pixels().any(|p| p.0[3] != u8::MAX) {
+                return Self {
+                    width,
+                    height,
+                    alpha: true,
+                    data: rgba.into_raw(),
+                };
+            }
+            let rgb = image::DynamicImage::ImageRgba8(rgba).into_rgb8();
+            return Self {
+                width,
+                height,
+                alpha: false,
+                data: rgb.into_raw(),
+            };
+        }
+        Self {
+            width,
+            height,
+            alpha: false,
+            data: image.into_rgb8().into_raw(),
+        }
+    }
+
+    pub fn color_type(&self) -> image::ExtendedColorType {
+        if self.alpha {
+            image::ExtendedColorType::Rgba8
+        } else {
+            image::ExtendedColorType::Rgb8
+        }
+    }
+
+    /// Downscaled with Lanczos3 (alpha premultiplied while filtering, so
+    /// transparent pixels do not bleed their colour); a copy when the size
+    /// is the same.
+    pub fn resized(&self, width: u32, height: u32) -> Result<Pixels, String> {
+        if (width, height) == (self.width, self.height) {
+            return Ok(self.clone());
+        }
+        let pixel_type = if self.alpha {
+            fir::PixelType::U8x4
+        } else {
+            fir::PixelType::U8x3
+        };
+        let src = fir::images::ImageRef::new(self.width, self.height, &self.data, pixel_type)
+            .map_err(|e| format!("its pixels cannot be resized ({e})"))?;
+        let mut dst = Image::new(width, height, pixel_type);
+        let options = fir::ResizeOptions::new()
+            .resize_alg(fir::ResizeAlg::Convolution(fir::FilterType::Lanczos3));
+        fir::Resizer::new()
+            .resize(&src, &mut dst, &options)
+            .map_err(|e| format!("it cannot be resized ({e})"))?;
+        Ok(Pixels {
+            width,
+            height,
+            alpha: self.alpha,
+            data: dst.into_vec(),
+        })
+    }
+}
+
+/// `(width, height)` scaled so that the longest side is at most `longest`,
+/// the aspect ratio kept (each side at least 1).
+pub(crate) fn bounded(width: u32, height: u32, longest: u32) -> (u32, u32) {
+    let side = width.max(height);
+    if side <= longest {
+        return (width, height);
+    }
+    scaled(width, height, f64::from(longest) / f64::from(side))
+}
+
+/// Both sides times `factor`, rounded, at least 1.
+pub(crate) fn scaled(width: u32, height: u32, factor: f64) -> (u32, u32) {
+    let side = |v: u32| ((f64::from(v) * factor).round() as u32).max(1);
+    (side(width), side(height))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounded_keeps_the_aspect_ratio() {
+        assert_eq!(bounded(6000, 4000, 3000), (3000, 2000));
+        assert_eq!(bounded(4000, 6000, 3000), (2000, 3000));
+        assert_eq!(bounded(100, 50, 3000), (100, 50));
+        assert_eq!(bounded(10000, 1, 100), (100, 1));
+    }
+
+    #[test]
+    fn opaque_alpha_is_dropped_and_real_alpha_kept() {
+        let opaque = image::RgbaImage::from_pixel(4, 4, image::Rgba([1, 2, 3, 255]));
+        let p = Pixels::from_image(image::DynamicImage::ImageRgba8(opaque));
+        assert!(!p.alpha);
+        assert_eq!(p.data.len(), 4 * 4 * 3);
+        let mut clear = image::RgbaImage::from_pixel(4, 4, image::Rgba([1, 2, 3, 255]));
+        clear.put_pixel(0, 0, image::Rgba([0, 0, 0, 0]));
+        let p = Pixels::from_image(image::DynamicImage::ImageRgba8(clear));
+        assert!(p.alpha);
+    }
+
+    #[test]
+    fn resizing_gives_the_asked_size() {
+        let img =
+            image::RgbImage::from_fn(64, 32, |x, y| image::Rgb([x as u8 * 4, y as u8 * 8, 0]));
+        let p = Pixels::from_image(image::DynamicImage::ImageRgb8(img));
+        let small = p.resized(16, 8).unwrap();
+        assert_eq!(
+            (small.width, small.height, small.data.len()),
+            (16, 8, 16 * 8 * 3)
+        );
+    }
+}
