@@ -59,6 +59,10 @@ pub(crate) fn flags(setting: Setting) -> &'static str {
         Setting::Token => "--token or WEBFLOW_TOKEN",
         Setting::FileName => "--name",
         Setting::ConnectRetries => "--connect-attempts and --connect-wait",
+        Setting::Fit => "--fit",
+        Setting::FitQuality => "--min-quality and --max-quality",
+        Setting::FitFormat => "--format",
+        Setting::FitMaxPixels => "--max-pixels",
         _ => "(no flag)",
     }
 }

@@ -16,6 +16,10 @@ pub(crate) struct Record {
     pub path: String,
     pub md5: String,
     pub size: u64,
+    /// The fit options the file went up with (`FitOptions::key`), if any:
+    /// other options mean another upload.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fit: Option<String>,
     pub id: String,
     #[serde(rename = "hostedUrl")]
     pub hosted_url: Option<String>,
@@ -25,7 +29,7 @@ pub(crate) struct Record {
 
 pub(crate) struct Manifest {
     path: PathBuf,
-    done: HashSet<(String, String, String)>,
+    done: HashSet<(String, String, String, String)>,
     file: Mutex<std::fs::File>,
 }
 
@@ -49,7 +53,7 @@ impl Manifest {
             }
             match serde_json::from_str::<Record>(line) {
                 Ok(r) => {
-                    done.insert((r.site, r.path, r.md5));
+                    done.insert((r.site, r.path, r.md5, r.fit.unwrap_or_default()));
                 }
                 Err(_) if torn == Some(n + 1) => {
                     tracing::debug!(line = n + 1, "skipping a torn last manifest line");
@@ -90,9 +94,13 @@ impl Manifest {
     }
 
     /// Whether this exact content of this file already went to this site.
-    pub fn contains(&self, site: &str, path: &str, md5: &str) -> bool {
-        self.done
-            .contains(&(site.to_owned(), path.to_owned(), md5.to_owned()))
+    pub fn contains(&self, site: &str, path: &str, md5: &str, fit: Option<&str>) -> bool {
+        self.done.contains(&(
+            site.to_owned(),
+            path.to_owned(),
+            md5.to_owned(),
+            fit.unwrap_or_default().to_owned(),
+        ))
     }
 
     /// Appends a record and syncs it to disk.

@@ -5,6 +5,7 @@ mod assets_cmd;
 mod connect;
 mod drift;
 mod files;
+mod fit_args;
 mod folders_cmd;
 mod hints;
 mod interrupt;

@@ -50,7 +50,7 @@ impl Bars {
             .insert_before(&self.overall, ProgressBar::new(len));
         bar.set_style(
             ProgressStyle::with_template(
-                "{prefix:>10} [{bar:30.cyan/blue}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+                "{prefix:>10} [{bar:30.cyan/blue}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta} {msg}",
             )
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> "),

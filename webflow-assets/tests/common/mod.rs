@@ -3,8 +3,6 @@
 //! fails on unmatched requests), and (`cli`) the command-line tool.
 #![allow(dead_code)]
 
-#[cfg(feature = "fit-avif")]
-pub mod avif;
 pub mod public_api;
 pub mod upstream;
 

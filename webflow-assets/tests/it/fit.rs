@@ -7,6 +7,10 @@ use image::{ImageDecoder, ImageEncoder, ImageFormat, Rgb, RgbImage};
 use webflow_assets::fit::{FitOptions, Kept, OutputFormat, fit_image};
 use webflow_assets::{Error, Hint, Limits, Setting};
 
+#[cfg(feature = "fit-avif")]
+#[path = "../common/avif.rs"]
+mod avif;
+
 const LIMIT: u64 = 4 * 1024 * 1024;
 
 /// A photograph's statistics, roughly: smooth light and shade, edges, and
@@ -275,7 +279,7 @@ fn avif_output_decodes_with_its_type_and_name() {
     );
     let bytes = fitted.bytes.unwrap();
     assert_eq!(image::guess_format(&bytes).unwrap(), ImageFormat::Avif);
-    crate::common::avif::check_decodes(&bytes, 200, 120);
+    avif::check_decodes(&bytes, 200, 120);
 }
 
 /// A two-frame GIF, `side` pixels square.

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use futures::StreamExt;
+use webflow_assets::fit::{FitOptions, FitReport};
 use webflow_assets::{Client, FileDigest, UploadOptions, UploadSource};
 
 use super::plan::{self, Action, Local};
@@ -29,6 +30,7 @@ pub(super) async fn execute(
     known: &BTreeSet<String>,
     out: &Output,
     args: &SyncArgs,
+    fit: Option<&FitOptions>,
 ) -> (usize, bool) {
     let mut failed = 0;
     // Folder ids by directory, known and created.
@@ -84,7 +86,8 @@ pub(super) async fn execute(
         .partition(|a| matches!(a, Action::Delete { .. }));
     let folder_ids = &folder_ids;
     // `None`: not started, after a Ctrl-C.
-    let results: Vec<(Action, Option<Result<(), String>>)> = futures::stream::iter(work)
+    type Done = Result<Option<FitReport>, String>;
+    let results: Vec<(Action, Option<Done>)> = futures::stream::iter(work)
         .map(|action| {
             let bars = bars.clone();
             let cancelled = cancelled.clone();
@@ -93,7 +96,7 @@ pub(super) async fn execute(
                     return (action, None);
                 }
                 let result = carry_out(
-                    client, site, dir, local, &action, state, known, folder_ids, &bars,
+                    client, site, dir, local, &action, state, known, folder_ids, &bars, fit,
                 )
                 .await;
                 (action, Some(result))
@@ -105,7 +108,7 @@ pub(super) async fn execute(
     bars.finish();
     for (action, result) in &results {
         match result {
-            Some(Ok(())) => out.action(action, "done", None),
+            Some(Ok(report)) => out.action_fit(action, "done", None, report.as_ref()),
             Some(Err(e)) => {
                 failed += 1;
                 out.action(action, "failed", Some(e));
@@ -217,7 +220,8 @@ async fn carry_out(
     known: &BTreeSet<String>,
     folder_ids: &BTreeMap<String, Option<String>>,
     bars: &Bars,
-) -> Result<(), String> {
+    fit: Option<&FitOptions>,
+) -> Result<Option<FitReport>, String> {
     match action {
         Action::Upload {
             path,
@@ -239,16 +243,36 @@ async fn carry_out(
                     }
                 }
             }
+            let fit_key = super::fit::key_for(&file.name, fit);
+            let bar = bars.file(&file.name, file.size);
+            // The fit first: the entry is announced under the name and
+            // content that will go up.
+            let prepared = match (fit, &fit_key) {
+                (Some(options), Some(_)) => {
+                    bar.set_message("fitting");
+                    let p = super::fit::prepare(&dir.join(path), &file.name, options).await;
+                    bar.set_message("");
+                    Some(p.inspect_err(|_| bar.finish_and_clear())?)
+                }
+                _ => None,
+            };
+            let (name, md5, size) = match &prepared {
+                Some(p) => (p.name.clone(), p.md5.clone(), p.size),
+                None => (file.name.clone(), file.md5.clone(), file.size),
+            };
+            bar.set_length(size);
             state.record(Event::Pending {
                 path: path.clone(),
                 md5: file.md5.clone(),
                 folder: folder.clone(),
-                name: file.name.clone(),
+                name: name.clone(),
             })?;
-            let bar = bars.file(&file.name, file.size);
             let mut options = UploadOptions::new()
-                .file_name(&file.name)
-                .digest(FileDigest::new(file.md5.clone(), file.size));
+                .file_name(&name)
+                .digest(FileDigest::new(md5.clone(), size));
+            if let Some(content_type) = prepared.as_ref().and_then(|p| p.content_type) {
+                options = options.content_type(content_type);
+            }
             if let Some(f) = &folder {
                 options = options.parent_folder(f);
             }
@@ -257,10 +281,14 @@ async fn carry_out(
             }
             let progress_bar = bar.clone();
             options = options.on_progress(move |sent, _| progress_bar.set_position(sent));
+            let source = match prepared.as_ref().and_then(|p| p.bytes.clone()) {
+                Some(bytes) => UploadSource::Bytes(bytes.into()),
+                None => UploadSource::path(dir.join(path)),
+            };
             let result = upload_settling(
                 client,
                 site,
-                (&dir.join(path), file),
+                (source, &name, (md5.as_str(), size)),
                 options,
                 folder.as_deref(),
                 alt.as_deref(),
@@ -270,13 +298,17 @@ async fn carry_out(
             bar.finish_and_clear();
             bars.file_done();
             let id = result.map_err(|e| hints::message(&e))?;
+            let changed = prepared.as_ref().is_some_and(|p| p.bytes.is_some());
             state.record(Event::Uploaded {
                 path: path.clone(),
                 md5: file.md5.clone(),
                 id,
                 folder,
                 alt: alt.clone(),
-            })
+                fit: fit_key,
+                sent_md5: changed.then_some(md5),
+            })?;
+            Ok(prepared.map(|p| p.report))
         }
         Action::Adopt { path, id, alt, .. } => {
             let file = &local.files[path];
@@ -294,7 +326,11 @@ async fn carry_out(
                 id: id.clone(),
                 folder,
                 alt: alt.clone(),
-            })
+                // Adopted as the file's own bytes, unfitted.
+                fit: None,
+                sent_md5: None,
+            })?;
+            Ok(None)
         }
         Action::UpdateAlt { path, id, alt } => {
             let update =
@@ -306,9 +342,10 @@ async fn carry_out(
             state.record(Event::Alt {
                 path: path.clone(),
                 alt: alt.clone(),
-            })
+            })?;
+            Ok(None)
         }
-        Action::CreateFolder { .. } | Action::Delete { .. } => Ok(()),
+        Action::CreateFolder { .. } | Action::Delete { .. } => Ok(None),
     }
 }
 
@@ -318,7 +355,7 @@ async fn carry_out(
 async fn upload_settling(
     client: &Client,
     site: &str,
-    (path, file): (&Path, &plan::LocalFile),
+    (source, name, digest): (UploadSource, &str, (&str, u64)),
     options: UploadOptions,
     folder: Option<&str>,
     alt: Option<&str>,
@@ -327,19 +364,15 @@ async fn upload_settling(
     let budget = client.retry_policy().attempts();
     let mut attempt = 1;
     loop {
-        match client
-            .upload(site, UploadSource::path(path), options.clone())
-            .await
-        {
+        match client.upload(site, source.clone(), options.clone()).await {
             Ok(uploaded) => return Ok(uploaded.id),
             Err(e) if e.outcome_unknown() && attempt < budget => {
-                tracing::warn!(file = %path.display(), error = %e.brief(), "a create may have been carried out; looking for it");
+                tracing::warn!(file = %name, error = %e.brief(), "a create may have been carried out; looking for it");
             }
             Err(e) => return Err(e),
         }
         settle::pause(attempt).await;
-        let digest = (file.md5.as_str(), file.size);
-        match settle::look_for_entry(client, site, folder, &file.name, digest, known).await? {
+        match settle::look_for_entry(client, site, folder, name, digest, known).await? {
             settle::Found::Stored(id) => {
                 if let Some(text) = alt {
                     let update = webflow_assets::AssetUpdate::new().alt_text(text);

@@ -8,6 +8,7 @@
 //! announced in the state before it is made (see `state`).
 
 mod execute;
+mod fit;
 mod plan;
 mod settle;
 mod state;
@@ -27,6 +28,7 @@ use self::execute::execute;
 use self::plan::{Action, Local, Site};
 use self::state::State;
 use super::connect::{self, ApiArgs, check_id};
+use super::fit_args::FitArgs;
 use super::{EXIT_FAILED, EXIT_OK, Usage, hints};
 
 /// `webflow-assets sync` arguments.
@@ -78,6 +80,8 @@ pub(crate) struct SyncArgs {
     #[arg(long, short)]
     pub quiet: bool,
     #[command(flatten)]
+    pub fit: FitArgs,
+    #[command(flatten)]
     pub api: ApiArgs,
 }
 
@@ -98,6 +102,7 @@ pub(crate) async fn run(args: SyncArgs) -> Result<u8, Usage> {
                 .to_owned(),
         ));
     }
+    let fit = args.fit.options()?;
     let alt = match &args.alt_text_file {
         Some(path) => Some(plan::read_alt_texts(path).map_err(Usage)?),
         None => None,
@@ -143,7 +148,14 @@ pub(crate) async fn run(args: SyncArgs) -> Result<u8, Usage> {
     let known: BTreeSet<String> = assets.iter().map(|a| a.id.clone()).collect();
     let remote = Site::new(folders, assets, args.folder.clone());
 
-    let mut plan = plan::plan(&local, &state.snapshot, &remote, alt.as_ref(), args.prune);
+    let mut plan = plan::plan(
+        &local,
+        &state.snapshot,
+        &remote,
+        alt.as_ref(),
+        args.prune,
+        fit.as_ref(),
+    );
     // Settling and adopting read hosted files (the CDN, not the API).
     plan::check_candidates(&client, &mut plan, &local, args.adopt).await;
 
@@ -153,7 +165,23 @@ pub(crate) async fn run(args: SyncArgs) -> Result<u8, Usage> {
     };
     if args.dry_run {
         for action in &plan.actions {
-            out.action(action, "planned", None);
+            // Each image's fit is carried out (encoded, not sent): the
+            // plan shows what would go up.
+            let report = match (action, &fit) {
+                (Action::Upload { path, .. }, Some(options))
+                    if fit::key_for(&local.files[path].name, Some(options)).is_some() =>
+                {
+                    match fit::prepare(&dir.join(path), &local.files[path].name, options).await {
+                        Ok(p) => Some(p.report),
+                        Err(e) => {
+                            out.action(action, "would fail", Some(&e));
+                            continue;
+                        }
+                    }
+                }
+                _ => None,
+            };
+            out.action_fit(action, "planned", None, report.as_ref());
         }
         usage::preview(&client, &site, &state.snapshot, &plan, &args, &out).await;
         out.summary(&plan, "would be");
@@ -172,7 +200,16 @@ pub(crate) async fn run(args: SyncArgs) -> Result<u8, Usage> {
         }
     }
     let (failed, interrupted) = execute(
-        &client, &site, &dir, &local, plan, &state, &known, &out, &args,
+        &client,
+        &site,
+        &dir,
+        &local,
+        plan,
+        &state,
+        &known,
+        &out,
+        &args,
+        fit.as_ref(),
     )
     .await;
     if let Err(e) = state.compact() {
@@ -201,17 +238,34 @@ pub(super) struct Output {
 
 impl Output {
     pub(super) fn action(&self, action: &Action, status: &str, error: Option<&str>) {
+        self.action_fit(action, status, error, None);
+    }
+
+    /// An action with what its fit did (or would do).
+    pub(super) fn action_fit(
+        &self,
+        action: &Action,
+        status: &str,
+        error: Option<&str>,
+        fit: Option<&webflow_assets::fit::FitReport>,
+    ) {
         if self.json {
             let mut v = action.to_json();
             v["status"] = json!(status);
             if let Some(e) = error {
                 v["error"] = json!(e);
             }
+            if let Some(f) = fit {
+                v["fit"] = json!(f);
+            }
             println!("{v}");
         } else if let Some(e) = error {
             eprintln!("error: {}: {e}", action.describe());
         } else if !self.quiet {
-            println!("{status}: {}", action.describe());
+            match fit {
+                Some(f) => println!("{status}: {}; fit: {f}", action.describe()),
+                None => println!("{status}: {}", action.describe()),
+            }
         }
     }
 

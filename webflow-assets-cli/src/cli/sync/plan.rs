@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use serde_json::{Value, json};
+use webflow_assets::fit::FitOptions;
 use webflow_assets::types::{Asset, AssetFolder};
 use webflow_assets::{Client, Error};
 
@@ -260,6 +261,7 @@ pub(crate) fn plan(
     site: &Site,
     alt: Option<&BTreeMap<String, String>>,
     prune: bool,
+    fit: Option<&FitOptions>,
 ) -> Plan {
     let mut plan = Plan::default();
     // Folders, parents first (BTreeSet order puts "a" before "a/b").
@@ -302,8 +304,10 @@ pub(crate) fn plan(
         };
         let record = state.files.get(path);
         let on_site = record.and_then(|r| site.assets.get(&r.id));
+        let fit_key = super::fit::key_for(&file.name, fit);
         if let (Some(r), Some(asset)) = (record, on_site)
             && r.md5 == file.md5
+            && r.fit == fit_key
             && !in_new_folder
             && asset.folder_id == folder
         {
@@ -323,6 +327,7 @@ pub(crate) fn plan(
             (None, _) => "new",
             (Some(r), _) if r.md5 != file.md5 => "changed",
             (Some(_), None) => "deleted on the site since",
+            (Some(r), Some(_)) if r.fit != fit_key => "fit options changed",
             _ => "moved to another folder",
         };
         let settling = state.pending.get(path).is_some_and(|p| p.md5 == file.md5);

@@ -35,10 +35,17 @@ pub(crate) enum Event {
     /// A file is on the site as this asset.
     Uploaded {
         path: String,
+        /// The file's MD5 (what the next run compares).
         md5: String,
         id: String,
         folder: Option<String>,
         alt: Option<String>,
+        /// The fit options it went up with (`FitOptions::key`), if any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        fit: Option<String>,
+        /// The MD5 of what was sent, when a fit changed the bytes.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sent_md5: Option<String>,
     },
     /// Its alt text was set.
     Alt { path: String, alt: Option<String> },
@@ -64,6 +71,8 @@ pub(crate) struct Record {
     pub id: String,
     pub folder: Option<String>,
     pub alt: Option<String>,
+    pub fit: Option<String>,
+    pub sent_md5: Option<String>,
 }
 
 /// A create that was announced and not confirmed.
@@ -108,6 +117,8 @@ impl Snapshot {
                 id,
                 folder,
                 alt,
+                fit,
+                sent_md5,
             } => {
                 self.pending.remove(path);
                 let record = Record {
@@ -115,6 +126,8 @@ impl Snapshot {
                     id: id.clone(),
                     folder: folder.clone(),
                     alt: alt.clone(),
+                    fit: fit.clone(),
+                    sent_md5: sent_md5.clone(),
                 };
                 if let Some(old) = self.files.insert(path.clone(), record)
                     && old.id != *id
@@ -275,6 +288,8 @@ impl State {
                 id: r.id.clone(),
                 folder: r.folder.clone(),
                 alt: r.alt.clone(),
+                fit: r.fit.clone(),
+                sent_md5: r.sent_md5.clone(),
             });
         }
         for (path, p) in &snapshot.pending {
@@ -328,6 +343,8 @@ mod tests {
                 id: "i1".into(),
                 folder: None,
                 alt: None,
+                fit: None,
+                sent_md5: None,
             })
             .unwrap();
             s.record(Event::Uploaded {
@@ -336,6 +353,8 @@ mod tests {
                 id: "i2".into(),
                 folder: None,
                 alt: Some("x".into()),
+                fit: None,
+                sent_md5: None,
             })
             .unwrap();
         }

@@ -44,10 +44,11 @@ pub(super) async fn upload_one(job: &Job, file: &Path) -> Outcome {
         Err(e) => return Outcome::Failed(hints::message(&e)),
     };
     let key = manifest::key(file);
+    let fit_key = job.asset.fit.as_ref().map(|f| f.key());
     if job
         .manifest
         .as_ref()
-        .is_some_and(|m| m.contains(&job.site, &key, &digest.md5))
+        .is_some_and(|m| m.contains(&job.site, &key, &digest.md5, fit_key.as_deref()))
     {
         job.bars.overall().inc(digest.size);
         return Outcome::Skipped;
@@ -58,17 +59,26 @@ pub(super) async fn upload_one(job: &Job, file: &Path) -> Outcome {
             .unwrap_or_default()
     });
     let bar = job.bars.file(&name, digest.size);
+    if job.asset.fit.is_some() {
+        // The fit is a step of its own before the first byte goes.
+        bar.set_message("fitting");
+    }
     let overall = job.bars.overall().clone();
     let file_bar = bar.clone();
     let last = Arc::new(std::sync::atomic::AtomicU64::new(0));
     let mut options = UploadOptions::new()
         .limits(job.limits)
         .digest(digest.clone())
-        .on_progress(move |sent, _total| {
+        .on_progress(move |sent, total| {
             // A retried upload restarts from zero; the overall bar only moves forward.
             let before = last.swap(sent, Ordering::Relaxed);
             if sent > before {
                 overall.inc(sent - before);
+            }
+            // A fitted file is shorter than the one the bar started with.
+            if file_bar.length() != Some(total) {
+                file_bar.set_length(total);
+                file_bar.set_message("");
             }
             file_bar.set_position(sent);
         });
@@ -108,8 +118,11 @@ pub(super) async fn upload_one(job: &Job, file: &Path) -> Outcome {
         let record = Record {
             site: job.site.clone(),
             path: key,
-            md5: asset.md5.clone(),
+            // The file's own MD5 (what a resume compares), not the fitted
+            // bytes'; the fit options beside it.
+            md5: digest.md5.clone(),
             size: asset.size,
+            fit: fit_key,
             id: asset.id.clone(),
             hosted_url: asset.hosted_url.clone(),
             uploaded_at: chrono::Utc::now().to_rfc3339(),
@@ -128,6 +141,7 @@ pub(super) struct AssetFlags {
     pub(super) alt_text: Option<String>,
     pub(super) display_name: Option<String>,
     pub(super) keep_failed: bool,
+    pub(super) fit: Option<webflow_assets::fit::FitOptions>,
 }
 
 impl From<&UploadArgs> for AssetFlags {
@@ -138,6 +152,8 @@ impl From<&UploadArgs> for AssetFlags {
             alt_text: args.alt_text.clone(),
             display_name: args.display_name.clone(),
             keep_failed: args.keep_failed,
+            // Checked and set by `run` (it can fail).
+            fit: None,
         }
     }
 }
@@ -155,6 +171,9 @@ pub(super) fn asset_options(mut options: UploadOptions, flags: &AssetFlags) -> U
     }
     if let Some(display) = &flags.display_name {
         options = options.display_name(display);
+    }
+    if let Some(fit) = &flags.fit {
+        options = options.fit(fit.clone());
     }
     options.keep_failed_entry(flags.keep_failed)
 }
@@ -186,6 +205,7 @@ pub(super) fn report(job: &Job, shown: &str, outcome: &Outcome) {
             Outcome::Uploaded(a) => json!({
                 "path": shown, "status": "uploaded", "id": a.id, "hostedUrl": a.hosted_url,
                 "md5": a.md5, "size": a.size, "contentType": a.content_type,
+                "fileName": a.file_name, "fit": a.fit,
             }),
             Outcome::Skipped => {
                 json!({"path": shown, "status": "skipped", "reason": "already uploaded (manifest)"})
@@ -205,8 +225,12 @@ pub(super) fn report(job: &Job, shown: &str, outcome: &Outcome) {
                 } else {
                     ""
                 };
+                let fit = match &a.fit {
+                    Some(f) if f.changed() => format!("; as {}, fit: {f}", a.file_name),
+                    _ => String::new(),
+                };
                 job.bars.println(&format!(
-                    "uploaded {shown} -> {url} (md5 {}, {} bytes{verified})",
+                    "uploaded {shown} -> {url} (md5 {}, {} bytes{verified}{fit})",
                     a.md5, a.size
                 ));
             }

@@ -19,6 +19,7 @@ use webflow_assets_sandbox::{Sandbox, SandboxConfig};
 
 use self::job::{AssetFlags, Item, Job, Outcome, report, upload_from_url, upload_one};
 use super::connect::{self, ApiArgs, check_id};
+use super::fit_args::FitArgs;
 use super::manifest::Manifest;
 use super::progress::Bars;
 use super::{EXIT_FAILED, EXIT_OK, Usage, files, hints, interrupt};
@@ -125,6 +126,9 @@ pub(crate) struct UploadArgs {
     /// Longest total wait, in seconds, between those attempts.
     #[arg(long, default_value_t = 10.0, value_name = "SECONDS", value_parser = seconds)]
     pub connect_wait: f64,
+
+    #[command(flatten)]
+    pub fit: FitArgs,
 }
 
 fn seconds(text: &str) -> Result<f64, String> {
@@ -147,6 +151,8 @@ struct Inputs {
 
 pub(crate) async fn run(args: UploadArgs) -> Result<u8, Usage> {
     let Inputs { files, urls } = inputs(&args)?;
+    let mut asset = AssetFlags::from(&args);
+    asset.fit = args.fit.options()?;
     let limits = if args.no_size_limits {
         Limits::unlimited()
     } else {
@@ -163,7 +169,7 @@ pub(crate) async fn run(args: UploadArgs) -> Result<u8, Usage> {
                 println!("would download {url}, then upload it (checked once downloaded)");
             }
         }
-        return Ok(dry_run::dry_run(&args, &files, limits).await);
+        return Ok(dry_run::dry_run(&args, &asset, &files, limits).await);
     }
     let (client, site, sandbox) = target(&args, limits).await?;
     let manifest = open_manifest(&args)?;
@@ -175,7 +181,7 @@ pub(crate) async fn run(args: UploadArgs) -> Result<u8, Usage> {
     let job = Arc::new(Job {
         client,
         site,
-        asset: AssetFlags::from(&args),
+        asset,
         limits,
         manifest,
         verify: args.verify || args.sandbox,
