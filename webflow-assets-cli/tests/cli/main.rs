@@ -12,6 +12,7 @@ mod common {
 
 mod assets;
 mod drift;
+mod fit;
 mod help;
 mod published;
 mod sync;

@@ -69,11 +69,17 @@ pub(crate) fn plan(
     }
     let (kind, limit) = options.limits.for_content_type(&content_type);
     if size > limit {
+        let problem = format!("{shown} is {size} bytes; Webflow accepts {kind} up to {limit} bytes");
+        // A raster image can be made to fit on the way in.
+        if kind == "images" && content_type != "image/svg+xml" {
+            return Err(Error::invalid_setting(
+                crate::error::Setting::Fit,
+                problem,
+                "make it fit (UploadOptions::fit, the `fit` feature: downscaled and re-encoded), compress it, or raise the limit if Webflow's has changed",
+            ));
+        }
         return Err(Error::invalid(
-            format!(
-                "{shown} is {} bytes; Webflow accepts {kind} up to {limit} bytes",
-                size
-            ),
+            problem,
             "compress or split the file, or raise the limit if Webflow's has changed",
         ));
     }
