@@ -100,7 +100,11 @@ impl FitReport {
     /// One line for people: `5.2 MB 6000×4000 JPEG → 3.9 MB 4000×2667 WebP q82 (7 encodes)`,
     /// or why the file goes up as it is.
     pub fn describe(&self) -> String {
-        let mb = |b: u64| format!("{:.1} MB", b as f64 / 1e6);
+        let mb = |b: u64| match b {
+            0..1_000 => format!("{b} bytes"),
+            1_000..1_000_000 => format!("{:.0} kB", b as f64 / 1e3),
+            _ => format!("{:.1} MB", b as f64 / 1e6),
+        };
         let what = |f: Option<OutputFormat>| f.map_or("file".to_owned(), |f| f.to_string());
         match self.kept {
             Some(kept) => {

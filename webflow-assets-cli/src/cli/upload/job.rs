@@ -226,7 +226,10 @@ pub(super) fn report(job: &Job, shown: &str, outcome: &Outcome) {
                     ""
                 };
                 let fit = match &a.fit {
-                    Some(f) if f.changed() => format!("; as {}, fit: {f}", a.file_name),
+                    Some(f) if f.changed() && f.format != f.original_format => {
+                        format!("; as {}, fit: {f}", a.file_name)
+                    }
+                    Some(f) if f.changed() => format!("; fit: {f}"),
                     _ => String::new(),
                 };
                 job.bars.println(&format!(
