@@ -52,10 +52,10 @@ add(f"**Target** (`{settings}`): upright, downscaled with Lanczos to a longest s
 add("")
 add("Versions: " + "; ".join([
     version("rustc --version"),
-    version("cwebp -version") and "cwebp " + version("cwebp -version"),
-    version("avifenc --version 2>&1 | head -1"),
+    "cwebp " + version("cwebp -version"),
+    "avifenc " + version("avifenc --version 2>&1 | head -1").removeprefix("Version: "),
     "sharp " + version("cd benches/fit_node && node -p \"require('sharp/package.json').version\""),
-    version("convert-im6.q16 -version | head -1"),
+    version("convert-im6.q16 -version | head -1").removeprefix("Version: "),
 ]))
 add("")
 for fmt in ["webp", "avif", "jpeg"]:
