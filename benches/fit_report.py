@@ -35,7 +35,8 @@ lines = []
 add = lines.append
 add("## 10. Images that fit: the fit against cwebp, avifenc, sharp and ImageMagick")
 add("")
-add(f"Written by `benches/fit.sh` (run {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, "
+ran = datetime.datetime.fromtimestamp(os.path.getmtime(os.path.join(out, "sync.tsv")), datetime.timezone.utc)
+add(f"Written by `benches/fit.sh` (run finished {ran:%Y-%m-%d %H:%M} UTC, "
     f"{os.cpu_count()} cores, one run; every figure below is from it).")
 add("")
 add(f"**Corpus**: the {len(photos)} photographs of Debian's `plasma-workspace-wallpapers` "
