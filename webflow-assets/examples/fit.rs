@@ -33,24 +33,34 @@ fn run() -> Result<(), String> {
     let mut rest = args[2..].iter();
     while let Some(flag) = rest.next() {
         let value = rest.next().ok_or(usage)?;
-        let number = || value.parse::<u64>().map_err(|e| format!("{flag} {value}: {e}"));
+        let number = || {
+            value
+                .parse::<u64>()
+                .map_err(|e| format!("{flag} {value}: {e}"))
+        };
         options = match flag.as_str() {
             "--format" => options.format(OutputFormat::parse(value).ok_or(usage)?),
             "--quality" => {
                 let q = u8::try_from(number()?).map_err(|e| e.to_string())?;
                 options.min_quality(q).max_quality(q)
             }
-            "--max-dimension" => options.max_dimension(u32::try_from(number()?).map_err(|e| e.to_string())?),
+            "--max-dimension" => {
+                options.max_dimension(u32::try_from(number()?).map_err(|e| e.to_string())?)
+            }
             "--max-bytes" => options.max_bytes(number()?),
-            "--avif-speed" => options.avif_speed(u8::try_from(number()?).map_err(|e| e.to_string())?),
+            "--avif-speed" => {
+                options.avif_speed(u8::try_from(number()?).map_err(|e| e.to_string())?)
+            }
             _ => return Err(usage.to_owned()),
         };
     }
     let bytes = std::fs::read(&input).map_err(|e| format!("{input}: {e}"))?;
     let started = Instant::now();
-    let fitted = fit_image(&bytes, &input, &options, &Limits::default()).map_err(|e| e.to_string())?;
+    let fitted =
+        fit_image(&bytes, &input, &options, &Limits::default()).map_err(|e| e.to_string())?;
     let millis = started.elapsed().as_secs_f64() * 1e3;
-    std::fs::write(&output, fitted.bytes.as_deref().unwrap_or(&bytes)).map_err(|e| format!("{output}: {e}"))?;
+    std::fs::write(&output, fitted.bytes.as_deref().unwrap_or(&bytes))
+        .map_err(|e| format!("{output}: {e}"))?;
     let mut line = serde_json::to_value(&fitted.report).map_err(|e| e.to_string())?;
     line["millis"] = serde_json::json!(millis);
     println!("{line}");
