@@ -35,6 +35,7 @@ client! {
     mod error;
     mod hash;
     mod hooks;
+    mod limits;
     mod rate_limit;
     mod request;
     mod retry;

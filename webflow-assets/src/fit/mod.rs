@@ -25,10 +25,9 @@ mod search;
 use std::fmt;
 
 use crate::error::{Error, Setting};
-use crate::upload::Limits;
+use crate::limits::Limits;
 
 pub use options::{DEFAULT_MAX_PIXELS, FitOptions, OutputFormat};
-pub(crate) use run::fit_source;
 
 /// Why a file goes up as it was.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]

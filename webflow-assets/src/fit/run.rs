@@ -1,20 +1,12 @@
-//! Running a fit: the decode-resize-encode of one image, and the async
-//! step an upload takes (the file read, the fit on a blocking thread, at
-//! most one fit per core at a time).
-
-use std::sync::OnceLock;
-
-use tokio::sync::Semaphore;
+//! Running a fit: the decode, bounds and search of one image, and its
+//! failures as (setting, problem, fix).
 
 use super::encode::Metadata;
 use super::options::{FitOptions, OutputFormat};
 use super::pixels::{Pixels, bounded};
 use super::probe::{Probe, decode};
 use super::search::{Miss, search};
-use super::{Fitted, fit_image};
-use crate::error::{Error, Setting};
-use crate::source::UploadSource;
-use crate::upload::Limits;
+use crate::error::Setting;
 
 type Failure = (Option<Setting>, String, &'static str);
 
@@ -76,80 +68,4 @@ pub(super) fn encode(
             "lower the minimum quality, raise the byte limit, or choose a format that compresses more (WebP, AVIF)",
         )),
     }
-}
-
-/// At most one fit per core at a time: each is CPU-bound and holds a
-/// decoded image, so more would only add memory.
-fn permits() -> &'static Semaphore {
-    static PERMITS: OnceLock<Semaphore> = OnceLock::new();
-    PERMITS
-        .get_or_init(|| Semaphore::new(std::thread::available_parallelism().map_or(1, usize::from)))
-}
-
-/// What an upload sends after its fit: new bytes under a new name and
-/// type, or the source as it was.
-pub(crate) struct Refit {
-    pub replaced: Option<(UploadSource, String, &'static str)>,
-    pub report: super::FitReport,
-}
-
-/// Reads `source` and fits it on a blocking thread (within [`permits`]).
-/// A file whose name or content type is not a raster image's is not read:
-/// it goes up as it is.
-pub(crate) async fn fit_source(
-    source: &UploadSource,
-    file_name: &str,
-    content_type: &str,
-    options: &FitOptions,
-    limits: &Limits,
-) -> Result<Refit, Error> {
-    options.check()?;
-    if !content_type.starts_with("image/") || content_type == "image/svg+xml" {
-        return Ok(Refit {
-            replaced: None,
-            report: super::FitReport::not_an_image(source.len().await?),
-        });
-    }
-    let bytes = read_all(source).await?;
-    let _permit = permits()
-        .acquire()
-        .await
-        .map_err(|_| Error::invalid("the fit queue closed", "try again"))?;
-    let (name, options, limits) = (file_name.to_owned(), options.clone(), *limits);
-    let fitted = tokio::task::spawn_blocking(move || fit_image(&bytes, &name, &options, &limits))
-        .await
-        .map_err(|e| {
-            Error::invalid(
-                format!("fitting {file_name} stopped: {e}"),
-                "report this as a bug",
-            )
-        })??;
-    let Fitted {
-        bytes,
-        file_name,
-        content_type,
-        report,
-    } = fitted;
-    let replaced = match (bytes, content_type) {
-        (Some(bytes), Some(content_type)) => {
-            Some((UploadSource::Bytes(bytes.into()), file_name, content_type))
-        }
-        _ => None,
-    };
-    Ok(Refit { replaced, report })
-}
-
-/// The whole source in memory (a fit decodes it whole anyway).
-async fn read_all(source: &UploadSource) -> Result<Vec<u8>, Error> {
-    use tokio::io::AsyncReadExt;
-    if let UploadSource::Bytes(b) = source {
-        return Ok(b.to_vec());
-    }
-    let mut reader = source.open().await?;
-    let mut out = Vec::new();
-    reader
-        .read_to_end(&mut out)
-        .await
-        .map_err(|e| source.io_error(e))?;
-    Ok(out)
 }

@@ -4,6 +4,8 @@
 //! POST), [`verify`] (the hosted file); this module runs one upload.
 
 mod download;
+#[cfg(feature = "fit")]
+mod fit_step;
 mod options;
 mod plan;
 pub(crate) mod storage;
@@ -106,7 +108,7 @@ async fn fit(source: &UploadSource, options: &UploadOptions) -> Result<Fit, Erro
         .or_else(|| guess_content_type(&name))
         .unwrap_or_default();
     let refit =
-        crate::fit::fit_source(source, &name, &content_type, fit_options, &options.limits).await?;
+        fit_step::fit_source(source, &name, &content_type, fit_options, &options.limits).await?;
     let mut options = options.clone();
     let source = match refit.replaced {
         Some((bytes, new_name, new_type)) => {
