@@ -202,11 +202,18 @@ pub(super) fn report(job: &Job, shown: &str, outcome: &Outcome) {
     }
     if job.json {
         let line = match outcome {
-            Outcome::Uploaded(a) => json!({
-                "path": shown, "status": "uploaded", "id": a.id, "hostedUrl": a.hosted_url,
-                "md5": a.md5, "size": a.size, "contentType": a.content_type,
-                "fileName": a.file_name, "fit": a.fit,
-            }),
+            Outcome::Uploaded(a) => {
+                let mut line = json!({
+                    "path": shown, "status": "uploaded", "id": a.id, "hostedUrl": a.hosted_url,
+                    "md5": a.md5, "size": a.size, "contentType": a.content_type,
+                    "fileName": a.file_name,
+                });
+                // Only with --fit or --format: what the fit did.
+                if let Some(fit) = &a.fit {
+                    line["fit"] = json!(fit);
+                }
+                line
+            }
             Outcome::Skipped => {
                 json!({"path": shown, "status": "skipped", "reason": "already uploaded (manifest)"})
             }
