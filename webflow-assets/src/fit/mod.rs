@@ -9,8 +9,10 @@
 //! `probe` (the header: format, size, animation), `pixels` (decoded
 //! pixels and the resize), `encode` (one encode), `search` (the bounded
 //! search), `riff` (metadata chunks for WebP), `exif` (the orientation
-//! reset), `colour` (ICC to sRGB for AVIF).
+//! reset), `colour` (ICC to sRGB for AVIF), `blocking` ([`fit_source`]:
+//! the fit of a file or other source on a blocking thread, one per core).
 
+mod blocking;
 #[cfg(feature = "fit-avif")]
 mod colour;
 mod encode;
@@ -27,6 +29,7 @@ use std::fmt;
 use crate::error::{Error, Setting};
 use crate::limits::Limits;
 
+pub use blocking::fit_source;
 pub use options::{DEFAULT_MAX_PIXELS, FitOptions, OutputFormat};
 
 /// Why a file goes up as it was.
@@ -258,30 +261,27 @@ pub fn fit_image(
     }
     run::encode(bytes, &probe, target, limit, options)
         .map_err(|(setting, problem, fix)| fail(setting, problem, fix))
-        .map(|(found, (upright_w, upright_h))| {
-            let _ = (upright_w, upright_h);
-            Fitted {
-                file_name: if target == source {
-                    file_name.to_owned()
-                } else {
-                    with_extension(file_name, target.extension())
-                },
-                content_type: Some(target.content_type()),
-                report: FitReport {
-                    kept: None,
-                    original_format: Some(source),
-                    original_bytes: size,
-                    original_width: probe.width,
-                    original_height: probe.height,
-                    format: Some(target),
-                    bytes: found.bytes.len() as u64,
-                    width: found.width,
-                    height: found.height,
-                    quality: found.quality,
-                    encodes: found.encodes,
-                },
-                bytes: Some(found.bytes),
-            }
+        .map(|found| Fitted {
+            file_name: if target == source {
+                file_name.to_owned()
+            } else {
+                with_extension(file_name, target.extension())
+            },
+            content_type: Some(target.content_type()),
+            report: FitReport {
+                kept: None,
+                original_format: Some(source),
+                original_bytes: size,
+                original_width: probe.width,
+                original_height: probe.height,
+                format: Some(target),
+                bytes: found.bytes.len() as u64,
+                width: found.width,
+                height: found.height,
+                quality: found.quality,
+                encodes: found.encodes,
+            },
+            bytes: Some(found.bytes),
         })
 }
 

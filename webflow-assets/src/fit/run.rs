@@ -17,7 +17,7 @@ pub(super) fn encode(
     target: OutputFormat,
     limit: u64,
     options: &FitOptions,
-) -> Result<(super::search::Found, (u32, u32)), Failure> {
+) -> Result<super::search::Found, Failure> {
     let decoded = decode(bytes, probe, options.max_pixels)
         .map_err(|p| (None, p, "check that the file is a whole, valid image"))?;
     let exif = if options.keep_metadata {
@@ -43,7 +43,7 @@ pub(super) fn encode(
         _ => upright,
     };
     match search(&pixels, target, start, limit, options, &meta) {
-        Ok(found) => Ok((found, upright)),
+        Ok(found) => Ok(found),
         Err(Miss::Failed(problem)) => {
             Err((None, problem, "check that the file is a whole, valid image"))
         }

@@ -108,7 +108,7 @@ async fn fit(source: &UploadSource, options: &UploadOptions) -> Result<Fit, Erro
         .or_else(|| guess_content_type(&name))
         .unwrap_or_default();
     let refit =
-        fit_step::fit_source(source, &name, &content_type, fit_options, &options.limits).await?;
+        fit_step::fit(source, &name, &content_type, fit_options, &options.limits).await?;
     let mut options = options.clone();
     let source = match refit.replaced {
         Some((bytes, new_name, new_type)) => {

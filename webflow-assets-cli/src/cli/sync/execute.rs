@@ -250,7 +250,8 @@ async fn carry_out(
             let prepared = match (fit, &fit_key) {
                 (Some(options), Some(_)) => {
                     bar.set_message("fitting");
-                    let p = super::fit::prepare(&dir.join(path), &file.name, options).await;
+                    let own = (file.md5.as_str(), file.size);
+                    let p = super::fit::prepare(&dir.join(path), &file.name, own, options).await;
                     bar.set_message("");
                     Some(p.inspect_err(|_| bar.finish_and_clear())?)
                 }

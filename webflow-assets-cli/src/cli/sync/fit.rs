@@ -1,13 +1,11 @@
 //! `sync --fit` / `--format`: which files a fit applies to (its options'
 //! key is recorded with each, so that new options mean a new upload), and
-//! the fit of one file, on a blocking thread, at most one per core.
+//! the fit of one file.
 
 use std::path::Path;
-use std::sync::OnceLock;
 
-use tokio::sync::Semaphore;
-use webflow_assets::Limits;
-use webflow_assets::fit::{FitOptions, FitReport, fit_image};
+use webflow_assets::fit::{FitOptions, FitReport, fit_source};
+use webflow_assets::{Limits, UploadSource};
 
 use crate::cli::hints;
 
@@ -33,31 +31,29 @@ pub(super) struct Prepared {
     pub report: FitReport,
 }
 
-fn permits() -> &'static Semaphore {
-    static PERMITS: OnceLock<Semaphore> = OnceLock::new();
-    PERMITS
-        .get_or_init(|| Semaphore::new(std::thread::available_parallelism().map_or(1, usize::from)))
-}
-
-/// Reads and fits `path` (named `name`), off the async runtime.
-pub(super) async fn prepare(path: &Path, name: &str, fit: &FitOptions) -> Result<Prepared, String> {
-    let _permit = permits().acquire().await.map_err(|e| e.to_string())?;
-    let (path, name, fit) = (path.to_owned(), name.to_owned(), fit.clone());
-    tokio::task::spawn_blocking(move || {
-        let bytes =
-            std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let fitted =
-            fit_image(&bytes, &name, &fit, &Limits::default()).map_err(|e| hints::message(&e))?;
-        let sent = fitted.bytes.as_deref().unwrap_or(&bytes);
-        Ok(Prepared {
-            md5: webflow_assets::md5_hex(sent),
-            size: sent.len() as u64,
-            bytes: fitted.bytes,
-            name: fitted.file_name,
-            content_type: fitted.content_type,
-            report: fitted.report,
-        })
+/// Reads and fits `path` (named `name`, with the tree's MD5 and size for
+/// it), off the async runtime (the library's [`fit_source`]: a blocking
+/// thread, one per core).
+pub(super) async fn prepare(
+    path: &Path,
+    name: &str,
+    (md5, size): (&str, u64),
+    fit: &FitOptions,
+) -> Result<Prepared, String> {
+    let source = UploadSource::path(path);
+    let fitted = fit_source(&source, name, fit, &Limits::default())
+        .await
+        .map_err(|e| hints::message(&e))?;
+    let (md5, size) = match &fitted.bytes {
+        Some(bytes) => (webflow_assets::md5_hex(bytes), bytes.len() as u64),
+        None => (md5.to_owned(), size),
+    };
+    Ok(Prepared {
+        md5,
+        size,
+        bytes: fitted.bytes,
+        name: fitted.file_name,
+        content_type: fitted.content_type,
+        report: fitted.report,
     })
-    .await
-    .map_err(|e| format!("the fit stopped: {e}"))?
 }

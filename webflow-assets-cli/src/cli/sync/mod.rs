@@ -171,7 +171,10 @@ pub(crate) async fn run(args: SyncArgs) -> Result<u8, Usage> {
                 (Action::Upload { path, .. }, Some(options))
                     if fit::key_for(&local.files[path].name, Some(options)).is_some() =>
                 {
-                    match fit::prepare(&dir.join(path), &local.files[path].name, options).await {
+                    let file = &local.files[path];
+                    match fit::prepare(&dir.join(path), &file.name, (&file.md5, file.size), options)
+                        .await
+                    {
                         Ok(p) => Some(p.report),
                         Err(e) => {
                             out.action(action, "would fail", Some(&e));
