@@ -196,3 +196,14 @@ pub fn api_only() -> webflow_assets::usage::ScanOptions {
     webflow_assets::usage::ScanOptions::default()
         .published(webflow_assets::usage::PublishedOptions::off())
 }
+
+/// The paths a mock was asked for, in the order asked.
+pub async fn requested_paths(server: &MockServer) -> Vec<String> {
+    server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.url.path().to_owned())
+        .collect()
+}

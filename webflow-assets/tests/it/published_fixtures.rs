@@ -134,13 +134,7 @@ async fn every_asset_a_webflow_page_names_is_found_with_how() {
 
     // Fetched: the page, its two links on the site, its style sheet, its
     // script, the import; not Google's fonts, not jQuery on another CDN.
-    let asked: Vec<String> = mock
-        .received_requests()
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.url.path().to_owned())
-        .collect();
+    let asked: Vec<String> = crate::common::requested_paths(&mock).await;
     assert_eq!(asked.len(), 6, "{asked:?}");
     assert!(asked.iter().all(|p| !p.contains("jquery")), "{asked:?}");
     // No request carried a token.

@@ -124,13 +124,7 @@ async fn webflows_site_and_page_examples_tell_the_crawl_where_to_read() {
         .scan_usage_with(SITE, UsageIndex::new(SITE), &options)
         .await
         .unwrap();
-    let mut asked: Vec<String> = published
-        .received_requests()
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.url.path().to_owned())
-        .collect();
+    let mut asked: Vec<String> = crate::common::requested_paths(&published).await;
     asked.sort();
     assert!(
         asked.contains(&"/en-us/guide-to-the-galaxy".to_owned())
