@@ -37,6 +37,22 @@ pub fn fixture_json(name: &str) -> Value {
     serde_json::from_str(&fixture(name)).expect("fixture is JSON")
 }
 
+/// Blanks the values that differ from run to run (ids, dates, signatures)
+/// before a snapshot: each JSON pointer's value becomes its placeholder. A
+/// pointer that names nothing fails the test: the field the snapshot hides
+/// must be there.
+pub fn redact(value: &mut Value, blanks: &[(&str, &str)]) {
+    for (pointer, placeholder) in blanks {
+        assert!(
+            value.pointer(pointer).is_some(),
+            "{pointer} is not in {value}"
+        );
+        if let Some(slot) = value.pointer_mut(pointer) {
+            *slot = Value::String((*placeholder).to_owned());
+        }
+    }
+}
+
 /// Fast, deterministic retries for tests.
 pub fn test_policy() -> RetryPolicy {
     RetryPolicy::default()
