@@ -44,7 +44,8 @@ async fn bad_input_sweep() {
 
     let api = sandbox.base_url();
     let site = sandbox.site_id().to_owned();
-    let closed = format!("http://127.0.0.1:{}/v2", closed_port());
+    let closed_port = common::closed_port();
+    let closed = format!("http://127.0.0.1:{}/v2", closed_port.port);
     let good_env = [
         ("WEBFLOW_TOKEN", sandbox.token().to_owned()),
         ("WEBFLOW_SITE_ID", site.clone()),
@@ -297,17 +298,12 @@ async fn refused_upload_whose_cleanup_fails_gives_up_within_the_cleanup_budget()
     );
 }
 
-/// A port on loopback that nothing listens on.
-fn closed_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap().port()
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn unreachable_hosts_give_up_within_the_connect_budget() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("photo.png"), b"png").unwrap();
-    let closed = format!("http://127.0.0.1:{}/v2", closed_port());
+    let closed_port = common::closed_port();
+    let closed = format!("http://127.0.0.1:{}/v2", closed_port.port);
     for (base_url, cause, fix) in [
         // RFC 6761: .invalid never resolves.
         (

@@ -53,6 +53,25 @@ pub fn redact(value: &mut Value, blanks: &[(&str, &str)]) {
     }
 }
 
+/// A loopback port that refuses connections for as long as this lives:
+/// bound, never listening. A port only bound and closed again can be handed
+/// to a server another test starts meanwhile (the OS reuses it), and a
+/// "connection refused" test then talks to that server.
+pub struct ClosedPort {
+    _socket: tokio::net::TcpSocket,
+    pub port: u16,
+}
+
+pub fn closed_port() -> ClosedPort {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let port = socket.local_addr().unwrap().port();
+    ClosedPort {
+        _socket: socket,
+        port,
+    }
+}
+
 /// Fast, deterministic retries for tests.
 pub fn test_policy() -> RetryPolicy {
     RetryPolicy::default()

@@ -19,12 +19,9 @@ async fn a_refused_token_names_the_token() {
 
 #[tokio::test]
 async fn a_closed_port_names_the_base_url_and_the_connect_retries() {
-    // A port nobody listens on: bound, then closed.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    // A port nobody listens on.
+    let closed = common::closed_port();
+    let port = closed.port;
     let client = Client::builder()
         .token(common::TOKEN)
         .base_url(format!("http://127.0.0.1:{port}/v2"))
