@@ -44,10 +44,11 @@ fn api(status: u16) -> Box<ApiError> {
 
 /// A real transport error: a connection refused by a closed loopback port.
 async fn refused() -> Error {
-    let port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap().port()
-    };
+    // Bound and never listening, for as long as the request runs: a port
+    // only bound and closed could meanwhile go to another test's server.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let port = socket.local_addr().unwrap().port();
     let err = reqwest::get(format!("http://127.0.0.1:{port}/"))
         .await
         .unwrap_err();

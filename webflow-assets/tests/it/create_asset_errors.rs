@@ -249,10 +249,9 @@ async fn bad_request_is_never_retried() {
 
 #[tokio::test]
 async fn connection_refused_is_retried_then_reported() {
-    // A port the OS gave and that nothing listens on any more.
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    drop(listener);
+    // A port nobody listens on.
+    let closed = common::closed_port();
+    let url = format!("http://127.0.0.1:{}", closed.port);
     let client = webflow_assets::Client::builder()
         .token(TOKEN)
         .base_url(url)
