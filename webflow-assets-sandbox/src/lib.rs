@@ -3,8 +3,8 @@
 //! site to scan (locales, pages, components, CMS items staged and live:
 //! [`SiteModel`], per-token scopes),
 //! stateful (what is created shows in lists, updates and deletes stick), and
-//! a real S3 server (s3s-fs, in process) that enforces the SigV4
-//! POST policy the sandbox signs for each upload.
+//! a real S3 server (s3s, in process, storing files on disk) that enforces
+//! the SigV4 POST policy the sandbox signs for each upload.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -38,6 +38,7 @@ mod server;
 mod shared;
 mod site;
 mod stats;
+mod storage;
 mod store;
 
 use std::net::SocketAddr;

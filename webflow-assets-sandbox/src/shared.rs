@@ -49,16 +49,8 @@ impl Shared {
         storage_addr: SocketAddr,
         published_addr: SocketAddr,
     ) -> Result<Self, Error> {
-        let fs = s3s_fs::FileSystem::new(&root).map_err(|e| {
-            Error::config(
-                format!(
-                    "the sandbox cannot use {} for storage: {e:?}",
-                    root.display()
-                ),
-                "pass a writable storage directory",
-            )
-        })?;
-        let mut builder = S3ServiceBuilder::new(fs);
+        let storage = crate::storage::FileStorage::new(root.clone());
+        let mut builder = S3ServiceBuilder::new(storage);
         builder.set_auth(SimpleAuth::from_single(ACCESS_KEY, SECRET_KEY));
         Ok(Self {
             dice: Dice::new(config.seed),

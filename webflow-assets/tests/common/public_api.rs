@@ -46,14 +46,26 @@ fn rustdoc_json(crate_name: &str) -> Value {
         // CI lints while it builds the tests (clippy as the workspace's
         // rustc wrapper); the docs are built without it, and so is this.
         .env_remove("RUSTC_WORKSPACE_WRAPPER")
-        .env_remove("CLIPPY_ARGS")
-        .args([
-            "doc",
-            "--no-deps",
-            "--all-features",
-            "--ignore-rust-version",
-            "--quiet",
-        ]);
+        .env_remove("CLIPPY_ARGS");
+    // What `cargo test` tells this test about its own package (its name,
+    // version and directories, its OUT_DIR). Build scripts that rerun when
+    // one of those changes (ring's: CARGO_PKG_NAME, CARGO_MANIFEST_DIR,
+    // OUT_DIR) would see them set here and unset in a plain `cargo doc`:
+    // each would rebuild ring and everything on it (rustls, reqwest, this
+    // crate) for the other, by turns.
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        if is_set_by_cargo_for_tests(&name) {
+            cmd.env_remove(&*name);
+        }
+    }
+    cmd.args([
+        "doc",
+        "--no-deps",
+        "--all-features",
+        "--ignore-rust-version",
+        "--quiet",
+    ]);
     unstable_rustdoc(&mut cmd, &target);
     for package in PACKAGES {
         cmd.args(["-p", package]);
@@ -73,6 +85,23 @@ fn rustdoc_json(crate_name: &str) -> Value {
         "rustdoc's JSON format changed with the toolchain: check this lister, then update FORMAT_VERSION"
     );
     doc
+}
+
+/// The variables cargo sets for a test process about the package under
+/// test (cargo's "environment variables Cargo sets for crates"), not
+/// configuration (`CARGO_HOME`, `CARGO_PROFILE_*`, `CARGO_TARGET_DIR`...).
+fn is_set_by_cargo_for_tests(name: &str) -> bool {
+    ["CARGO_PKG_", "CARGO_MANIFEST_", "CARGO_BIN_"]
+        .iter()
+        .any(|prefix| name.starts_with(prefix))
+        || [
+            "CARGO_CRATE_NAME",
+            "CARGO_PRIMARY_PACKAGE",
+            "CARGO_TARGET_TMPDIR",
+            "CARGO_RUSTC_CURRENT_DIR",
+            "OUT_DIR",
+        ]
+        .contains(&name)
 }
 
 /// rustdoc with its unstable options unlocked, for `cmd`'s rustdoc only: a

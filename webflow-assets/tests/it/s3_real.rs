@@ -1,4 +1,4 @@
-//! End to end against a real S3 implementation (s3s-fs, in process) that
+//! End to end against a real S3 implementation (s3s, in process) that
 //! verifies SigV4 POST policies, signatures, expiry and content-length-range.
 //! The sandbox plays Webflow: it signs a real policy for each create.
 
