@@ -140,7 +140,7 @@ impl Sandbox {
             api_addr,
             storage_addr,
             published_addr,
-        )?);
+        ));
         shared
             .seed_assets()
             .map_err(|e| io("the site file's assets", e))?;

@@ -7,7 +7,6 @@ use std::path::PathBuf;
 use s3s::auth::SimpleAuth;
 use s3s::service::{S3Service, S3ServiceBuilder};
 
-use crate::Error;
 use crate::config::SandboxConfig;
 use crate::faults::{Counter, Dice, RateLimiter};
 use crate::post_policy::PolicySigner;
@@ -48,11 +47,11 @@ impl Shared {
         api_addr: SocketAddr,
         storage_addr: SocketAddr,
         published_addr: SocketAddr,
-    ) -> Result<Self, Error> {
+    ) -> Self {
         let storage = crate::storage::FileStorage::new(root.clone());
         let mut builder = S3ServiceBuilder::new(storage);
         builder.set_auth(SimpleAuth::from_single(ACCESS_KEY, SECRET_KEY));
-        Ok(Self {
+        Self {
             dice: Dice::new(config.seed),
             limiter: RateLimiter::new(config.rate_limit, config.rate_limit_window),
             signer: PolicySigner::new(ACCESS_KEY, SECRET_KEY, REGION),
@@ -68,7 +67,7 @@ impl Shared {
             api_addr,
             storage_addr,
             published_addr,
-        })
+        }
     }
 
     /// Stores the site model's assets, as if uploaded.
