@@ -1,4 +1,4 @@
-//! TLS with the crate's own setup (rustls + ring + the platform verifier):
+//! TLS with the crate's own setup (rustls, its provider, the platform verifier):
 //! a server signed by an unknown CA is refused, and trusted once its root is
 //! added to the builder (as for a proxy with a private CA).
 
@@ -16,7 +16,7 @@ use webflow_assets::types::CreateAssetRequest;
 async fn https_server() -> (String, Vec<u8>) {
     let key = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
     let cert_der = key.cert.der().to_vec();
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let mut config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .unwrap()
