@@ -188,23 +188,14 @@ impl FileStorage {
 
 /// A file's metadata and MD5 (its ETag, as S3 gives for a single-part
 /// upload). Read from the file, not kept: the sandbox also seeds and
-/// deletes files directly.
+/// deletes files directly. The MD5 is the library's streamed file hash.
 async fn stat(path: &Path) -> S3Result<(std::fs::Metadata, String)> {
     let meta = tokio::fs::metadata(path).await.map_err(not_found)?;
     if !meta.is_file() {
         return Err(s3_error!(NoSuchKey));
     }
-    let mut file = tokio::fs::File::open(path).await.map_err(not_found)?;
-    let mut md5 = md5::Md5::new();
-    let mut buf = vec![0; 64 * 1024];
-    loop {
-        let n = file.read(&mut buf).await.map_err(internal)?;
-        if n == 0 {
-            break;
-        }
-        md5.update(&buf[..n]);
-    }
-    Ok((meta, hex::encode(md5.finalize())))
+    let digest = webflow_assets::hash_file(path).await.map_err(internal)?;
+    Ok((meta, digest.md5))
 }
 
 fn modified(meta: &std::fs::Metadata) -> Option<Timestamp> {
@@ -380,6 +371,10 @@ mod tests {
         let whole = s.get(get(None, "k.txt")).await.unwrap();
         assert_eq!(whole.content_length, Some(10));
         assert_eq!(whole.content_type.as_deref(), Some("text/plain"));
+        assert_eq!(
+            whole.e_tag,
+            Some(ETag::Strong(webflow_assets::md5_hex(b"0123456789")))
+        );
         assert_eq!(body(whole).await, b"0123456789");
         let part = s
             .get(get(
