@@ -6,13 +6,14 @@ use webflow_assets::{Hint, Limits, Setting};
 
 use super::*;
 
-/// The quality search on a photo, at a ninth of Webflow's limit and a
-/// ninth of the pixels of a 5 MB photo: the same search, a ninth of the
-/// encoding (the PNG test below and the CLI's run at the real limit).
+/// The quality search on a photo, at a 36th of Webflow's limit and a 36th
+/// of the pixels of a 5 MB photo: the same search (its steps depend on the
+/// bytes a pixel takes, not on the pixels), a 36th of the encoding. The
+/// CLI's test fits at the real limit.
 #[test]
 fn a_photo_jpeg_over_the_limit_fits_at_the_best_quality_that_fits() {
-    let limit = LIMIT / 9;
-    let original = jpeg(&photo(1400, 934), 98, None);
+    let limit = LIMIT / 36;
+    let original = jpeg(&photo(700, 467), 98, None);
     assert!(
         original.len() as u64 > limit * 5 / 4,
         "the test photo is {} bytes",
@@ -33,7 +34,7 @@ fn a_photo_jpeg_over_the_limit_fits_at_the_best_quality_that_fits() {
         (decoded.width(), decoded.height()),
         (report.width, report.height)
     );
-    assert_eq!((report.width, report.height), (1400, 934));
+    assert_eq!((report.width, report.height), (700, 467));
     // Not smaller than it needs to be: one quality step up does not fit.
     let q = report.quality.unwrap();
     assert!((50..90).contains(&q), "quality {q}");
@@ -64,9 +65,14 @@ fn a_photo_jpeg_over_the_limit_fits_at_the_best_quality_that_fits() {
 
 #[test]
 fn a_png_over_the_limit_is_downscaled_only_as_far_as_it_needs() {
-    let original = png(&photo(1950, 1300), None);
+    // The image limit of `Limits` (no `max_bytes`), at a quarter of
+    // Webflow's and with a quarter of a 5 MB scan's pixels: the same
+    // search, a quarter of the encoding. The CLI's test fits at the real
+    // limit.
+    let limit = LIMIT / 4;
+    let original = png(&photo(975, 650), None);
     assert!(
-        original.len() as u64 > 5_000_000,
+        original.len() as u64 > limit * 6 / 5,
         "the test PNG is {} bytes",
         original.len()
     );
@@ -74,21 +80,24 @@ fn a_png_over_the_limit_is_downscaled_only_as_far_as_it_needs() {
         &original,
         "scan.png",
         &FitOptions::new(),
-        &Limits::default(),
+        &Limits {
+            image_bytes: limit,
+            ..Limits::default()
+        },
     )
     .unwrap();
     let out = fitted.bytes.as_ref().expect("re-encoded");
-    assert!(out.len() as u64 <= LIMIT);
+    assert!(out.len() as u64 <= limit);
     assert_eq!(fitted.content_type, Some("image/png"));
     let decoded = decode(out);
     let (w, h) = (decoded.width(), decoded.height());
-    assert!(w < 1950, "downscaled: {w}×{h}");
+    assert!(w < 975, "downscaled: {w}×{h}");
     // The aspect ratio within a pixel's rounding.
     assert!((f64::from(w) / f64::from(h) - 1.5).abs() < 0.01, "{w}×{h}");
     // Not smaller than it needs to be: most of the allowance is used.
     assert!(
-        out.len() as u64 > LIMIT * 6 / 10,
-        "{} bytes of {LIMIT}",
+        out.len() as u64 > limit * 6 / 10,
+        "{} bytes of {limit}",
         out.len()
     );
     assert_eq!(fitted.report.quality, None);
