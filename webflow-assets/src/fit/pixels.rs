@@ -2,7 +2,7 @@
 //! a channel, RGB, or RGBA when any pixel is not opaque.
 
 use fast_image_resize as fir;
-use fir::images::Image;
+use fir::images::{TypedImage, TypedImageRef};
 
 /// An upright image, 8 bits a channel.
 #[derive(Clone)]
@@ -60,26 +60,45 @@ impl Pixels {
         if (width, height) == (self.width, self.height) {
             return Ok(self.clone());
         }
-        let pixel_type = if self.alpha {
-            fir::PixelType::U8x4
+        let channels = if self.alpha { 4 } else { 3 };
+        let mut data = vec![0; width as usize * height as usize * channels];
+        let (src, dst) = ((self.width, self.height, &self.data[..]), (width, height));
+        if self.alpha {
+            resize_typed::<fir::pixels::U8x4>(src, dst, &mut data)?;
         } else {
-            fir::PixelType::U8x3
-        };
-        let src = fir::images::ImageRef::new(self.width, self.height, &self.data, pixel_type)
-            .map_err(|e| format!("its pixels cannot be resized ({e})"))?;
-        let mut dst = Image::new(width, height, pixel_type);
-        let options = fir::ResizeOptions::new()
-            .resize_alg(fir::ResizeAlg::Convolution(fir::FilterType::Lanczos3));
-        fir::Resizer::new()
-            .resize(&src, &mut dst, &options)
-            .map_err(|e| format!("it cannot be resized ({e})"))?;
+            resize_typed::<fir::pixels::U8x3>(src, dst, &mut data)?;
+        }
         Ok(Pixels {
             width,
             height,
             alpha: self.alpha,
-            data: dst.into_vec(),
+            data,
         })
     }
+}
+
+/// Lanczos3 from `src` (width, height, bytes) into `dst_data`, a buffer of
+/// the `dst` size, for one pixel type.
+///
+/// Why not `Resizer::resize`: it is generic over the image and dispatches
+/// over all 13 of fast_image_resize's pixel types, so each crate that calls
+/// it compiles the convolutions of all 13 (at that crate's opt-level), 70 %
+/// of this crate's LLVM IR (`cargo llvm-lines`). The fit only ever has RGB8
+/// or RGBA8.
+fn resize_typed<P: fir::PixelTrait>(
+    (src_width, src_height, src_data): (u32, u32, &[u8]),
+    (dst_width, dst_height): (u32, u32),
+    dst_data: &mut [u8],
+) -> Result<(), String> {
+    let src = TypedImageRef::<P>::from_buffer(src_width, src_height, src_data)
+        .map_err(|e| format!("its pixels cannot be resized ({e})"))?;
+    let mut dst = TypedImage::<P>::from_buffer(dst_width, dst_height, dst_data)
+        .map_err(|e| format!("its pixels cannot be resized ({e})"))?;
+    let options = fir::ResizeOptions::new()
+        .resize_alg(fir::ResizeAlg::Convolution(fir::FilterType::Lanczos3));
+    fir::Resizer::new()
+        .resize_typed(&src, &mut dst, &options)
+        .map_err(|e| format!("it cannot be resized ({e})"))
 }
 
 /// `(width, height)` scaled so that the longest side is at most `longest`,
