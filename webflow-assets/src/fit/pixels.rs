@@ -152,4 +152,41 @@ mod tests {
             (16, 8, 16 * 8 * 3)
         );
     }
+
+    /// The pixels come out where they went in, in their own layout: an
+    /// RGBA image resized as RGB (or the other way round) keeps its size
+    /// but scrambles its channels.
+    #[test]
+    fn resizing_keeps_colour_and_transparency_in_place() {
+        // Left half opaque red, right half transparent (green beneath, which
+        // must not bleed into the red).
+        let img = image::RgbaImage::from_fn(64, 32, |x, _| {
+            if x < 32 {
+                image::Rgba([255, 0, 0, 255])
+            } else {
+                image::Rgba([0, 255, 0, 0])
+            }
+        });
+        let p = Pixels::from_image(image::DynamicImage::ImageRgba8(img));
+        assert!(p.alpha);
+        let small = p.resized(16, 8).unwrap();
+        assert_eq!(small.data.len(), 16 * 8 * 4);
+        let at = |x: usize, y: usize| &small.data[(y * 16 + x) * 4..][..4];
+        for y in 0..8 {
+            assert_eq!(at(1, y), [255, 0, 0, 255], "row {y}, left");
+            assert_eq!(at(14, y)[3], 0, "row {y}, right");
+        }
+        // RGB: left red, right blue.
+        let img = image::RgbImage::from_fn(64, 32, |x, _| {
+            image::Rgb(if x < 32 { [255, 0, 0] } else { [0, 0, 255] })
+        });
+        let small = Pixels::from_image(image::DynamicImage::ImageRgb8(img))
+            .resized(16, 8)
+            .unwrap();
+        let at = |x: usize, y: usize| &small.data[(y * 16 + x) * 3..][..3];
+        for y in 0..8 {
+            assert_eq!(at(1, y), [255, 0, 0], "row {y}, left");
+            assert_eq!(at(14, y), [0, 0, 255], "row {y}, right");
+        }
+    }
 }
