@@ -60,14 +60,12 @@ impl Pixels {
         if (width, height) == (self.width, self.height) {
             return Ok(self.clone());
         }
-        let channels = if self.alpha { 4 } else { 3 };
-        let mut data = vec![0; width as usize * height as usize * channels];
         let (src, dst) = ((self.width, self.height, &self.data[..]), (width, height));
-        if self.alpha {
-            resize_typed::<fir::pixels::U8x4>(src, dst, &mut data)?;
+        let data = if self.alpha {
+            resize_typed::<fir::pixels::U8x4>(src, dst)?
         } else {
-            resize_typed::<fir::pixels::U8x3>(src, dst, &mut data)?;
-        }
+            resize_typed::<fir::pixels::U8x3>(src, dst)?
+        };
         Ok(Pixels {
             width,
             height,
@@ -77,8 +75,8 @@ impl Pixels {
     }
 }
 
-/// Lanczos3 from `src` (width, height, bytes) into `dst_data`, a buffer of
-/// the `dst` size, for one pixel type.
+/// Lanczos3 from `src` (width, height, bytes) to the `dst` size, for one
+/// pixel type: the new image's bytes.
 ///
 /// Why not `Resizer::resize`: it is generic over the image and dispatches
 /// over all 13 of fast_image_resize's pixel types, so each crate that calls
@@ -88,17 +86,18 @@ impl Pixels {
 fn resize_typed<P: fir::PixelTrait>(
     (src_width, src_height, src_data): (u32, u32, &[u8]),
     (dst_width, dst_height): (u32, u32),
-    dst_data: &mut [u8],
-) -> Result<(), String> {
+) -> Result<Vec<u8>, String> {
     let src = TypedImageRef::<P>::from_buffer(src_width, src_height, src_data)
         .map_err(|e| format!("its pixels cannot be resized ({e})"))?;
-    let mut dst = TypedImage::<P>::from_buffer(dst_width, dst_height, dst_data)
+    let mut data = vec![0; dst_width as usize * dst_height as usize * P::size()];
+    let mut dst = TypedImage::<P>::from_buffer(dst_width, dst_height, &mut data)
         .map_err(|e| format!("its pixels cannot be resized ({e})"))?;
     let options = fir::ResizeOptions::new()
         .resize_alg(fir::ResizeAlg::Convolution(fir::FilterType::Lanczos3));
     fir::Resizer::new()
         .resize_typed(&src, &mut dst, &options)
-        .map_err(|e| format!("it cannot be resized ({e})"))
+        .map_err(|e| format!("it cannot be resized ({e})"))?;
+    Ok(data)
 }
 
 /// `(width, height)` scaled so that the longest side is at most `longest`,
