@@ -29,7 +29,7 @@ pub(super) fn encode(
         icc: decoded.icc.as_deref(),
         exif: exif.as_deref(),
     };
-    let pixels = Pixels::from_image(decoded.image);
+    let mut pixels = Pixels::from_image(decoded.image);
     if target == OutputFormat::Jpeg && pixels.alpha {
         return Err((
             Some(Setting::FitFormat),
@@ -42,7 +42,7 @@ pub(super) fn encode(
         (true, Some(side)) => bounded(pixels.width, pixels.height, side),
         _ => upright,
     };
-    match search(&pixels, target, start, limit, options, &meta) {
+    match search(&mut pixels, target, start, limit, options, &meta) {
         Ok(found) => Ok(found),
         Err(Miss::Failed(problem)) => {
             Err((None, problem, "check that the file is a whole, valid image"))

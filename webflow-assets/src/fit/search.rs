@@ -35,7 +35,7 @@ pub(crate) enum Miss {
 }
 
 pub(crate) fn search(
-    full: &Pixels,
+    full: &mut Pixels,
     format: OutputFormat,
     (mut width, mut height): (u32, u32),
     limit: u64,
