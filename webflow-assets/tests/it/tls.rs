@@ -1,12 +1,20 @@
 //! TLS with the crate's own setup (rustls, its provider, the platform verifier):
 //! a server signed by an unknown CA is refused, and trusted once its root is
 //! added to the builder (as for a proxy with a private CA).
+//!
+//! The server's certificate and key are fixtures (`fixtures/tls/`, see its
+//! README): a self-signed certificate for `localhost`, trusted by nothing
+//! but the test that adds it. Made once, not at each run: generating one
+//! (rcgen) brought rcgen, yasna and the `time` stack into the tests' build
+//! (about 10 CPU seconds of CI's).
 
 use crate::common;
 
 use std::sync::Arc;
 
 use common::*;
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use webflow_assets::Error;
 use webflow_assets::types::CreateAssetRequest;
@@ -14,17 +22,17 @@ use webflow_assets::types::CreateAssetRequest;
 /// A one-shot-per-connection HTTPS server on loopback answering every
 /// request with the documented Create Asset Metadata example.
 async fn https_server() -> (String, Vec<u8>) {
-    let key = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
-    let cert_der = key.cert.der().to_vec();
+    let cert = CertificateDer::from_pem_slice(fixture("tls/localhost.cert.pem").as_bytes())
+        .expect("the fixture is a PEM certificate");
+    let key = PrivateKeyDer::from_pem_slice(fixture("tls/localhost.key.pem").as_bytes())
+        .expect("the fixture is a PEM private key");
+    let cert_der = cert.to_vec();
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let mut config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .unwrap()
         .with_no_client_auth()
-        .with_single_cert(
-            vec![key.cert.der().clone()],
-            rustls::pki_types::PrivateKeyDer::Pkcs8(key.signing_key.serialize_der().into()),
-        )
+        .with_single_cert(vec![cert], key)
         .unwrap();
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
     let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
