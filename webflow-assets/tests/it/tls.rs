@@ -6,7 +6,7 @@
 //! README): a self-signed certificate for `localhost`, trusted by nothing
 //! but the test that adds it. Made once, not at each run: generating one
 //! (rcgen) brought rcgen, yasna and the `time` stack into the tests' build
-//! (about 10 CPU seconds of CI's).
+//! (about 10 of its unit-seconds in CI's timing report).
 
 use crate::common;
 
