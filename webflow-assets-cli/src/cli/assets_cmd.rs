@@ -334,8 +334,9 @@ pub(crate) enum AssetsCommand {
         dry_run: bool,
     },
     /// Delete assets (asks first on a terminal unless --yes). An asset
-    /// still used by a page, component or CMS item (staged or live) is
-    /// refused, naming where, unless --force.
+    /// still used by the site (a page, component or CMS item, staged or
+    /// live, or the published site) is refused, naming where, unless
+    /// --force.
     Delete {
         /// The asset ids.
         #[arg(required = true)]
@@ -351,7 +352,8 @@ pub(crate) enum AssetsCommand {
         index: IndexArgs,
     },
     /// Where the site uses these assets: pages and components (every
-    /// locale), CMS items (staged and live).
+    /// locale), CMS items (staged and live), and the published site
+    /// (style backgrounds, custom code, the head's images).
     Usage {
         /// The asset ids.
         #[arg(required = true)]
@@ -359,7 +361,7 @@ pub(crate) enum AssetsCommand {
         #[command(flatten)]
         index: IndexArgs,
     },
-    /// The assets used nowhere the API shows (its blind spots are named).
+    /// The assets used nowhere the scan sees (its blind spots are named).
     Unused {
         /// Only the assets of this folder and the folders below it.
         #[arg(long)]

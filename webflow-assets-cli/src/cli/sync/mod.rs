@@ -45,8 +45,8 @@ pub(crate) struct SyncArgs {
     pub alt_text_file: Option<PathBuf>,
     /// Delete the assets this sync put on the site whose files are gone (or
     /// were replaced); never an asset the state does not record as its own,
-    /// and never one a page, component or CMS item still uses (the site is
-    /// scanned first; it needs the read scopes).
+    /// and never one the site still uses: a page, component or CMS item, or
+    /// the published site (scanned first; it needs the read scopes).
     #[arg(long)]
     pub prune: bool,
     /// With --prune: delete assets even where the site still uses them,

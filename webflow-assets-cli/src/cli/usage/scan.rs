@@ -11,37 +11,45 @@ use webflow_assets::{Client, UsageIndex};
 
 use crate::cli::hints;
 
-/// Where the usage index is kept.
+/// The heading these flags share in `--help`.
+const HEADING: &str = "Usage scan";
+
+/// Where the usage index is kept, and how the published site is read.
+// A heading of their own: without one, clap numbers each flattened
+// struct's flags from zero, so these and the global ones (--token,
+// --site...) came out shuffled together. On each flag, not the struct's
+// `next_help_heading`: that one also takes the flags the command declares
+// after this struct.
 #[derive(Debug, Args, Clone)]
 pub(crate) struct IndexArgs {
     /// The usage index file, kept between runs so that a rescan reads only
     /// what changed [default: webflow-assets/usage-<site>-<api>.json in the
     /// user's cache directory].
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, help_heading = HEADING, value_name = "FILE")]
     pub index: Option<PathBuf>,
     /// Read the published site at this origin (a staging domain) instead
     /// of the site's own domains.
-    #[arg(long, value_name = "URL", conflicts_with = "no_published")]
+    #[arg(long, help_heading = HEADING, value_name = "URL", conflicts_with = "no_published")]
     pub published: Option<url::Url>,
     /// Do not read the published site: style backgrounds, custom code and
     /// the head's images are then not seen.
-    #[arg(long)]
+    #[arg(long, help_heading = HEADING)]
     pub no_published: bool,
     /// Requests to the published site in flight at once.
-    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    #[arg(long, help_heading = HEADING, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub crawl_concurrency: u16,
     /// Seconds one request to the published site may take.
-    #[arg(long, value_name = "SECONDS", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, help_heading = HEADING, value_name = "SECONDS", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..))]
     pub crawl_timeout: u64,
     /// Documents of the published site read at most (pages, style sheets,
     /// scripts); past it, the rest is a gap.
-    #[arg(long, value_name = "N", default_value_t = 20_000)]
+    #[arg(long, help_heading = HEADING, value_name = "N", default_value_t = 20_000)]
     pub crawl_max_documents: usize,
     /// Bytes the crawl may download in all; past it, the rest is a gap.
-    #[arg(long, value_name = "BYTES", default_value_t = 1 << 30)]
+    #[arg(long, help_heading = HEADING, value_name = "BYTES", default_value_t = 1 << 30)]
     pub crawl_max_bytes: u64,
     /// Seconds the whole crawl may take; past it, the rest is a gap.
-    #[arg(long, value_name = "SECONDS", default_value_t = 900, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, help_heading = HEADING, value_name = "SECONDS", default_value_t = 900, value_parser = clap::value_parser!(u64).range(1..))]
     pub crawl_max_time: u64,
 }
 
