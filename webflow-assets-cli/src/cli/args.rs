@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 
 /// Upload files to a Webflow site's assets.
 #[derive(Debug, Parser)]
@@ -45,60 +45,180 @@ pub(crate) struct HashArgs {
     pub files: Vec<PathBuf>,
 }
 
+/// The long flags of the command `matches` ran: its (sub)subcommand's own
+/// and the global ones it inherits. The hints of an error name only these
+/// (`hints::set_command_flags`).
+pub(crate) fn leaf_flags(matches: &clap::ArgMatches) -> Vec<String> {
+    let mut cli = Cli::command();
+    // Building hands the global flags (--token, --log...) down to each
+    // subcommand, so that they count as its own.
+    cli.build();
+    let mut command = &cli;
+    let mut at = matches;
+    while let Some((name, sub)) = at.subcommand() {
+        let Some(next) = command.find_subcommand(name) else {
+            break;
+        };
+        command = next;
+        at = sub;
+    }
+    long_flags(command)
+}
+
+fn long_flags(command: &clap::Command) -> Vec<String> {
+    command
+        .get_arguments()
+        .filter_map(clap::Arg::get_long)
+        .map(|long| format!("--{long}"))
+        .collect()
+}
+
 #[cfg(test)]
 mod hint_tests {
     use clap::CommandFactory;
 
-    use crate::cli::hints::{flags, in_cli_terms};
+    use super::{Cli, leaf_flags, long_flags};
+    use crate::cli::hints::{flags, in_terms_of};
     use webflow_assets::{Hint, Setting};
 
-    /// Every flag the command line has, on any subcommand.
-    fn all_flags() -> Vec<String> {
-        fn walk(cmd: &clap::Command, out: &mut Vec<String>) {
-            for arg in cmd.get_arguments() {
-                if let Some(long) = arg.get_long() {
-                    out.push(format!("--{long}"));
-                }
+    /// Every command that runs (no subcommand of its own), by its path,
+    /// with its flags, the inherited global ones among them.
+    fn leaves() -> Vec<(String, Vec<String>)> {
+        fn walk(cmd: &clap::Command, path: &str, out: &mut Vec<(String, Vec<String>)>) {
+            let subs: Vec<&clap::Command> = cmd
+                .get_subcommands()
+                .filter(|c| c.get_name() != "help")
+                .collect();
+            if subs.is_empty() {
+                out.push((path.trim().to_owned(), long_flags(cmd)));
             }
-            for sub in cmd.get_subcommands() {
-                walk(sub, out);
+            for sub in subs {
+                walk(sub, &format!("{path} {}", sub.get_name()), out);
             }
         }
+        let mut cli = Cli::command();
+        cli.build();
         let mut out = Vec::new();
-        walk(&super::Cli::command(), &mut out);
+        walk(&cli, "", &mut out);
         out
     }
 
+    fn said(setting: Setting, command_flags: &[String]) -> Option<String> {
+        in_terms_of(&Hint::Setting(setting), Some(command_flags))
+    }
+
+    /// The flags of the command these arguments run, as `main` finds them.
+    fn ran(args: &[&str]) -> Vec<String> {
+        let matches = Cli::command()
+            .try_get_matches_from(std::iter::once("webflow-assets").chain(args.iter().copied()))
+            .unwrap_or_else(|e| panic!("{args:?}: {e}"));
+        leaf_flags(&matches)
+    }
+
     #[test]
-    fn every_hint_names_flags_the_command_line_has() {
-        let known = all_flags();
+    fn every_setting_maps_to_flags() {
         for setting in Setting::ALL {
             let words = flags(setting);
-            let named: Vec<&str> = words
-                .split_whitespace()
-                .filter(|w| w.starts_with("--"))
-                .collect();
-            assert!(!named.is_empty(), "{setting:?} maps to no flag: {words}");
-            for flag in named {
+            assert!(words.contains("--"), "{setting:?} maps to no flag: {words}");
+            assert_eq!(
+                in_terms_of(&Hint::Setting(setting), None),
+                Some(format!("in this tool: {words}"))
+            );
+        }
+        let delete = in_terms_of(
+            &Hint::DeleteAsset {
+                asset_id: "63e5889e7fe4eafa7384cea4".into(),
+            },
+            Some(&[]),
+        );
+        assert_eq!(
+            delete.as_deref(),
+            Some("to remove it: webflow-assets assets delete 63e5889e7fe4eafa7384cea4")
+        );
+        let commands: Vec<String> = leaves().into_iter().map(|(path, _)| path).collect();
+        assert!(
+            commands.iter().any(|c| c == "assets delete"),
+            "the command a hint names exists: {commands:?}"
+        );
+    }
+
+    /// A hint names a flag only where the running command has it; so every
+    /// command that calls a site's API has each flag its errors' hints name.
+    /// (`sandbox` serves one: its --token is the one it accepts, its --site a
+    /// file of content.)
+    #[test]
+    fn every_command_has_the_flags_its_hints_name() {
+        let leaves = leaves();
+        let api: Vec<&(String, Vec<String>)> = leaves
+            .iter()
+            .filter(|(p, f)| p != "sandbox" && f.iter().any(|f| f == "--token"))
+            .collect();
+        let names: Vec<&str> = api.iter().map(|(p, _)| p.as_str()).collect();
+        for expected in [
+            "upload",
+            "sync",
+            "assets list",
+            "assets delete",
+            "folders create",
+        ] {
+            assert!(
+                names.contains(&expected),
+                "{expected} calls the API: {names:?}"
+            );
+        }
+        for (path, command_flags) in &api {
+            for setting in [Setting::BaseUrl, Setting::Token, Setting::ConnectRetries] {
                 assert!(
-                    known.iter().any(|k| k == flag),
-                    "{setting:?}: {flag} is not a flag of the CLI"
+                    said(setting, command_flags).is_some(),
+                    "{path}: no flag for {setting:?} ({})",
+                    flags(setting)
                 );
             }
-            assert!(in_cli_terms(&Hint::Setting(setting)).contains(words));
+            if command_flags.iter().any(|f| f == "--fit") {
+                for setting in [
+                    Setting::Fit,
+                    Setting::FitQuality,
+                    Setting::FitFormat,
+                    Setting::FitMaxPixels,
+                ] {
+                    assert!(
+                        said(setting, command_flags).is_some(),
+                        "{path}: {setting:?}"
+                    );
+                }
+            }
         }
-        let delete = in_cli_terms(&Hint::DeleteAsset {
-            asset_id: "63e5889e7fe4eafa7384cea4".into(),
-        });
+        let (_, upload) = leaves.iter().find(|(p, _)| p == "upload").expect("upload");
+        for setting in Setting::ALL {
+            assert!(said(setting, upload).is_some(), "upload: {setting:?}");
+        }
+        // `sync` names its files after the tree: no --name to point to.
+        let (_, sync) = leaves.iter().find(|(p, _)| p == "sync").expect("sync");
+        assert_eq!(said(Setting::FileName, sync), None);
+    }
+
+    #[test]
+    fn the_running_commands_flags_include_the_inherited_ones() {
+        let sync = ran(&["sync", "tree"]);
+        for flag in [
+            "--token",
+            "--base-url",
+            "--connect-attempts",
+            "--connect-wait",
+            "--log",
+            "--fit",
+        ] {
+            assert!(sync.iter().any(|f| f == flag), "sync: {flag} in {sync:?}");
+        }
+        assert!(!sync.iter().any(|f| f == "--name"), "{sync:?}");
+        let list = ran(&["assets", "list"]);
+        assert!(list.iter().any(|f| f == "--connect-attempts"), "{list:?}");
+        assert!(list.iter().any(|f| f == "--fields"), "{list:?}");
+        let upload = ran(&["upload", "a.png"]);
+        assert!(upload.iter().any(|f| f == "--name"), "{upload:?}");
         assert_eq!(
-            delete,
-            "to remove it: webflow-assets assets delete 63e5889e7fe4eafa7384cea4"
-        );
-        let cmd = super::Cli::command();
-        let assets = cmd.find_subcommand("assets").expect("an assets command");
-        assert!(
-            assets.find_subcommand("delete").is_some(),
-            "the command a hint names exists"
+            said(Setting::FileName, &upload).as_deref(),
+            Some("in this tool: --name")
         );
     }
 }

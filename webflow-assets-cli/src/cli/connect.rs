@@ -40,16 +40,23 @@ pub(crate) fn client(api: &ApiArgs, policy: RetryPolicy) -> Result<Client, Usage
         .map_err(|e| Usage(super::hints::message(&e)))
 }
 
-/// A client for the one-shot commands (`assets`, `folders`): quick to give
-/// up on an unreachable host.
+/// A client for the commands other than `upload` (`assets`, `folders`,
+/// `sync`): its flags' retry budget for an unreachable host.
 pub(crate) fn command_client(api: &ApiArgs) -> Result<Client, Usage> {
-    client(api, policy(3, Duration::from_secs(10)))
+    client(
+        api,
+        policy(
+            api.connect_attempts,
+            Duration::from_secs_f64(api.connect_wait),
+        ),
+    )
 }
 
 /// The site id, checked.
 pub(crate) fn site(api: &ApiArgs) -> Result<String, Usage> {
+    // (`upload` adds its --sandbox to this: no other command has one.)
     let site = api.site.clone().ok_or_else(|| {
-        Usage("no site given: pass --site <SITE_ID> (or set WEBFLOW_SITE_ID), or use --sandbox to try without an account".to_owned())
+        Usage("no site given: pass --site <SITE_ID> (or set WEBFLOW_SITE_ID)".to_owned())
     })?;
     check_id("site id (--site)", &site)?;
     Ok(site)
@@ -79,4 +86,23 @@ pub(crate) struct ApiArgs {
     /// Print JSON (one object per line) instead of text.
     #[arg(long, global = true)]
     pub json: bool,
+
+    /// Attempts to reach a host that does not answer (DNS failure, refused
+    /// connection, TLS handshake) before a call gives up.
+    #[arg(long, global = true, default_value_t = 3, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub connect_attempts: u32,
+
+    /// Longest total wait, in seconds, between those attempts.
+    #[arg(long, global = true, default_value_t = 10.0, value_name = "SECONDS", value_parser = seconds)]
+    pub connect_wait: f64,
+}
+
+/// A number of seconds a flag takes: 0 to an hour.
+pub(crate) fn seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(s) if s.is_finite() && (0.0..=3600.0).contains(&s) => Ok(s),
+        _ => Err(format!(
+            "{text:?} is not a number of seconds between 0 and 3600"
+        )),
+    }
 }

@@ -2,6 +2,8 @@
 //! for each hint the library gives as a value ([`Error::hints`]) the
 //! command-line flag or command that acts on it.
 
+use std::sync::OnceLock;
+
 use webflow_assets::{Error, Hint, Setting};
 
 /// The error, its causes, and the CLI's own words for each of the
@@ -14,7 +16,7 @@ pub(crate) fn message(error: &Error) -> String {
         Some(inner) => format!("{}; {error}", chain(inner)),
         None => chain(error),
     };
-    let hints: Vec<String> = error.hints().iter().map(in_cli_terms).collect();
+    let hints: Vec<String> = error.hints().iter().filter_map(in_cli_terms).collect();
     // The settings in one clause: "in this tool: --base-url ...; --connect-attempts ...".
     let (settings, others): (Vec<&String>, Vec<&String>) =
         hints.iter().partition(|h| h.starts_with(IN_THIS_TOOL));
@@ -40,15 +42,40 @@ pub(crate) fn sandbox_message(error: &webflow_assets_sandbox::Error) -> String {
     }
 }
 
-/// A hint of the library, as this tool's flag or command.
-pub(crate) fn in_cli_terms(hint: &Hint) -> String {
+/// The long flags of the command this process runs, set once by `main`
+/// before any message is made (a process runs one command). Unset, as in
+/// unit tests, every flag counts.
+static COMMAND_FLAGS: OnceLock<Vec<String>> = OnceLock::new();
+
+/// Records the running command's flags (`args::leaf_flags`).
+pub(crate) fn set_command_flags(flags: Vec<String>) {
+    let _ = COMMAND_FLAGS.set(flags);
+}
+
+/// A hint of the library, as the running command's flag or as a command;
+/// `None` when that command has no flag for it (`sync` has no `--name`:
+/// the message's own fix stands alone).
+pub(crate) fn in_cli_terms(hint: &Hint) -> Option<String> {
+    in_terms_of(hint, COMMAND_FLAGS.get().map(Vec::as_slice))
+}
+
+/// [`in_cli_terms`] for a command with these long flags (`None`: any).
+pub(crate) fn in_terms_of(hint: &Hint, command_flags: Option<&[String]>) -> Option<String> {
     match hint {
-        Hint::Setting(setting) => format!("{IN_THIS_TOOL}{}", flags(*setting)),
-        Hint::DeleteAsset { asset_id } => {
-            format!("to remove it: webflow-assets assets delete {asset_id}")
+        Hint::Setting(setting) => {
+            let words = flags(*setting);
+            let has = |flag: &str| command_flags.is_none_or(|all| all.iter().any(|f| f == flag));
+            words
+                .split_whitespace()
+                .filter(|w| w.starts_with("--"))
+                .all(has)
+                .then(|| format!("{IN_THIS_TOOL}{words}"))
         }
+        Hint::DeleteAsset { asset_id } => Some(format!(
+            "to remove it: webflow-assets assets delete {asset_id}"
+        )),
         // A hint this build does not know yet: said as the library names it.
-        other => format!("see {other:?}"),
+        other => Some(format!("see {other:?}")),
     }
 }
 

@@ -19,7 +19,7 @@ mod usage;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 pub(crate) use args::{Cli, Command};
 
@@ -33,7 +33,10 @@ pub(crate) const EXIT_USAGE: u8 = 2;
 pub(crate) struct Usage(pub String);
 
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    // An error's hints name the flags of the command that runs, no other's.
+    hints::set_command_flags(args::leaf_flags(&matches));
     init_tracing(cli.log.as_deref());
     // `hash` is synchronous work: no runtime to start (start-up counts when
     // it is compared with md5sum).

@@ -11,6 +11,7 @@ mod common {
 }
 
 mod assets;
+mod command_errors;
 mod drift;
 mod fit;
 mod help;

@@ -257,10 +257,8 @@ async fn carry_out(
                 }
                 _ => None,
             };
-            let (name, md5, size) = match &prepared {
-                Some(p) => (p.name.clone(), p.md5.clone(), p.size),
-                None => (file.name.clone(), file.md5.clone(), file.size),
-            };
+            let going_up = GoingUp::of(dir, path, file, prepared.as_ref());
+            let (name, md5, size) = (going_up.name.clone(), going_up.md5.clone(), going_up.size);
             bar.set_length(size);
             state.record(Event::Pending {
                 path: path.clone(),
@@ -268,12 +266,7 @@ async fn carry_out(
                 folder: folder.clone(),
                 name: name.clone(),
             })?;
-            let mut options = UploadOptions::new()
-                .file_name(&name)
-                .digest(FileDigest::new(md5.clone(), size));
-            if let Some(content_type) = prepared.as_ref().and_then(|p| p.content_type) {
-                options = options.content_type(content_type);
-            }
+            let (source, mut options) = going_up.upload();
             if let Some(f) = &folder {
                 options = options.parent_folder(f);
             }
@@ -282,10 +275,6 @@ async fn carry_out(
             }
             let progress_bar = bar.clone();
             options = options.on_progress(move |sent, _| progress_bar.set_position(sent));
-            let source = match prepared.as_ref().and_then(|p| p.bytes.clone()) {
-                Some(bytes) => UploadSource::Bytes(bytes.into()),
-                None => UploadSource::path(dir.join(path)),
-            };
             let result = upload_settling(
                 client,
                 site,
@@ -383,5 +372,57 @@ async fn upload_settling(
             }
             settle::Found::Absent => attempt += 1,
         }
+    }
+}
+
+/// What goes up for a file: its own bytes, or its fit's, under the name,
+/// type and digest they have; for the upload and for `--dry-run`'s
+/// preflight alike.
+pub(super) struct GoingUp {
+    pub source: UploadSource,
+    pub name: String,
+    pub md5: String,
+    pub size: u64,
+    content_type: Option<&'static str>,
+}
+
+impl GoingUp {
+    pub(super) fn of(
+        dir: &Path,
+        path: &str,
+        file: &plan::LocalFile,
+        prepared: Option<&super::fit::Prepared>,
+    ) -> Self {
+        match prepared {
+            Some(p) => GoingUp {
+                source: match &p.bytes {
+                    Some(bytes) => UploadSource::Bytes(bytes.clone().into()),
+                    None => UploadSource::path(dir.join(path)),
+                },
+                name: p.name.clone(),
+                md5: p.md5.clone(),
+                size: p.size,
+                content_type: p.content_type,
+            },
+            None => GoingUp {
+                source: UploadSource::path(dir.join(path)),
+                name: file.name.clone(),
+                md5: file.md5.clone(),
+                size: file.size,
+                content_type: None,
+            },
+        }
+    }
+
+    /// The source and the options every upload of it starts from (the
+    /// tree's digest: the file is not hashed again).
+    pub(super) fn upload(self) -> (UploadSource, UploadOptions) {
+        let mut options = UploadOptions::new()
+            .file_name(&self.name)
+            .digest(FileDigest::new(self.md5, self.size));
+        if let Some(content_type) = self.content_type {
+            options = options.content_type(content_type);
+        }
+        (self.source, options)
     }
 }

@@ -7,6 +7,7 @@
 //! is printed by `--dry-run` and carried out otherwise, with every create
 //! announced in the state before it is made (see `state`).
 
+mod dry_run;
 mod execute;
 mod fit;
 mod plan;
@@ -17,7 +18,6 @@ mod usage;
 use std::collections::BTreeSet;
 use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::time::Duration;
 
 use clap::Args;
 use futures::TryStreamExt;
@@ -108,7 +108,7 @@ pub(crate) async fn run(args: SyncArgs) -> Result<u8, Usage> {
         None => None,
     };
     let site = connect::site(&args.api)?;
-    let client = connect::client(&args.api, connect::policy(3, Duration::from_secs(10)))?;
+    let client = connect::command_client(&args.api)?;
     let state_path = state::path_for(&dir, &site);
     let state =
         State::open(&state_path, &site, args.folder.as_deref(), !args.dry_run).map_err(Usage)?;
@@ -164,31 +164,12 @@ pub(crate) async fn run(args: SyncArgs) -> Result<u8, Usage> {
         quiet: args.quiet,
     };
     if args.dry_run {
-        for action in &plan.actions {
-            // Each image's fit is carried out (encoded, not sent): the
-            // plan shows what would go up.
-            let report = match (action, &fit) {
-                (Action::Upload { path, .. }, Some(options))
-                    if fit::key_for(&local.files[path].name, Some(options)).is_some() =>
-                {
-                    let file = &local.files[path];
-                    match fit::prepare(&dir.join(path), &file.name, (&file.md5, file.size), options)
-                        .await
-                    {
-                        Ok(p) => Some(p.report),
-                        Err(e) => {
-                            out.action(action, "would fail", Some(&e));
-                            continue;
-                        }
-                    }
-                }
-                _ => None,
-            };
-            out.action_fit(action, "planned", None, report.as_ref());
-        }
+        // As `upload --dry-run`: what the run would refuse is an error here
+        // too, and the exit code says so.
+        let would_fail = dry_run::show(&plan, &dir, &local, fit.as_ref(), &out).await;
         usage::preview(&client, &site, &state.snapshot, &plan, &args, &out).await;
-        out.summary(&plan, "would be");
-        return Ok(EXIT_OK);
+        out.summary(&plan, "would be", would_fail);
+        return Ok(if would_fail > 0 { EXIT_FAILED } else { EXIT_OK });
     }
     if args.prune && !args.yes && plan.deletes() > 0 {
         eprint!(
@@ -272,13 +253,20 @@ impl Output {
         }
     }
 
-    fn summary(&self, plan: &plan::Plan, verb: &str) {
+    /// The plan's counts; `failing` of its actions would fail (they are
+    /// counted in it too).
+    fn summary(&self, plan: &plan::Plan, verb: &str, failing: usize) {
         if self.json || self.quiet {
             return;
         }
         let counts = plan.counts();
+        let failing = if failing > 0 {
+            format!("; {failing} of these would fail (see above)")
+        } else {
+            String::new()
+        };
         eprintln!(
-            "{} folder(s) {verb} created, {} file(s) uploaded, {} adopted, {} alt text(s) updated, {} asset(s) deleted; {} unchanged",
+            "{} folder(s) {verb} created, {} file(s) uploaded, {} adopted, {} alt text(s) updated, {} asset(s) deleted; {} unchanged{failing}",
             counts.folders,
             counts.uploads,
             counts.adopts,

@@ -124,20 +124,11 @@ pub(crate) struct UploadArgs {
     pub connect_attempts: u32,
 
     /// Longest total wait, in seconds, between those attempts.
-    #[arg(long, default_value_t = 10.0, value_name = "SECONDS", value_parser = seconds)]
+    #[arg(long, default_value_t = 10.0, value_name = "SECONDS", value_parser = connect::seconds)]
     pub connect_wait: f64,
 
     #[command(flatten)]
     pub fit: FitArgs,
-}
-
-fn seconds(text: &str) -> Result<f64, String> {
-    match text.parse::<f64>() {
-        Ok(s) if s.is_finite() && (0.0..=3600.0).contains(&s) => Ok(s),
-        _ => Err(format!(
-            "{text:?} is not a number of seconds between 0 and 3600"
-        )),
-    }
 }
 
 /// The environment variables that name a real site; `--sandbox` ignores them.
@@ -280,7 +271,15 @@ async fn target(
             site: args.site.clone(),
             base_url: args.base_url.clone(),
             json: args.json,
+            connect_attempts: args.connect_attempts,
+            connect_wait: args.connect_wait,
         };
+        if api.site.is_none() {
+            return Err(Usage(
+                "no site given: pass --site <SITE_ID> (or set WEBFLOW_SITE_ID), or use --sandbox to try without an account"
+                    .to_owned(),
+            ));
+        }
         let site = connect::site(&api)?;
         return Ok((connect::client(&api, policy)?, site, None));
     }

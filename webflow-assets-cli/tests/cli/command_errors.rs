@@ -1,0 +1,144 @@
+//! The commands other than `upload` refusing what they must: `sync
+//! --dry-run` checks each upload as the run would, and an error's hints
+//! name only flags the running command has.
+
+use std::path::Path;
+use std::process::Output;
+use std::time::{Duration, Instant};
+
+use crate::common;
+use common::cli::{cli, output, text};
+use serde_json::Value;
+use webflow_assets_sandbox::{Sandbox, SandboxConfig};
+
+async fn run(sandbox: &Sandbox, dir: &Path, args: &[&str]) -> Output {
+    let mut cmd = cli(dir);
+    cmd.args(args)
+        .env("WEBFLOW_TOKEN", sandbox.token())
+        .env("WEBFLOW_SITE_ID", sandbox.site_id())
+        .env("WEBFLOW_BASE_URL", sandbox.base_url());
+    output(cmd).await
+}
+
+/// The JSON lines of `sync --json`, by path.
+fn by_path(out: &Output) -> Vec<(String, String, Option<String>)> {
+    let mut rows: Vec<_> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .map(|v| {
+            (
+                v["path"].as_str().unwrap_or_default().to_owned(),
+                v["status"].as_str().unwrap_or_default().to_owned(),
+                v["error"].as_str().map(str::to_owned),
+            )
+        })
+        .collect();
+    rows.sort();
+    rows
+}
+
+/// A tree with one good file and three that Webflow refuses: the dry run
+/// says so for each, exits 1 and calls nothing that changes the site; the
+/// run then fails those three with the same reasons and uploads the one.
+#[tokio::test(flavor = "multi_thread")]
+async fn sync_dry_run_refuses_what_the_run_would() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let tree = dir.path().join("tree");
+    std::fs::create_dir(&tree).unwrap();
+    let long = format!("{}.png", "n".repeat(96));
+    for (name, body) in [
+        ("ok.png", b"\x89PNG\r\n\x1a\nok".to_vec()),
+        (long.as_str(), b"\x89PNG\r\n\x1a\nlong".to_vec()),
+        ("tool.exe", b"MZ".to_vec()),
+        ("big.png", vec![0u8; 4 * 1024 * 1024 + 1]),
+    ] {
+        std::fs::write(tree.join(name), body).unwrap();
+    }
+
+    let dry = run(
+        &sandbox,
+        dir.path(),
+        &["sync", "tree", "--dry-run", "--json"],
+    )
+    .await;
+    assert_eq!(dry.status.code(), Some(1), "{}", text(&dry.stderr));
+    assert_eq!(sandbox.stats().created, 0, "a dry run creates nothing");
+    let planned = by_path(&dry);
+    let status: Vec<(&str, &str)> = planned
+        .iter()
+        .map(|(p, s, _)| (p.as_str(), s.as_str()))
+        .collect();
+    assert_eq!(
+        status,
+        [
+            ("big.png", "would fail"),
+            (long.as_str(), "would fail"),
+            ("ok.png", "planned"),
+            ("tool.exe", "would fail"),
+        ]
+    );
+    let reason = |rows: &[(String, String, Option<String>)], path: &str| {
+        rows.iter()
+            .find(|(p, _, _)| p == path)
+            .and_then(|(_, _, e)| e.clone())
+            .unwrap_or_else(|| panic!("no error for {path}: {rows:?}"))
+    };
+    assert!(reason(&planned, &long).contains("Webflow accepts at most 99"));
+    assert!(reason(&planned, "big.png").contains("in this tool: --fit"));
+    assert!(reason(&planned, "tool.exe").contains("does not accept"));
+    // `sync` has no --name: its hint is left out, not named.
+    assert!(!reason(&planned, &long).contains("--name"), "{planned:?}");
+    let summary = text(
+        &run(&sandbox, dir.path(), &["sync", "tree", "--dry-run"])
+            .await
+            .stderr,
+    );
+    assert!(summary.contains("3 of these would fail"), "{summary}");
+
+    let done = run(&sandbox, dir.path(), &["sync", "tree", "--json"]).await;
+    assert_eq!(done.status.code(), Some(1), "{}", text(&done.stderr));
+    let carried = by_path(&done);
+    for path in ["big.png", long.as_str(), "tool.exe"] {
+        assert_eq!(reason(&carried, path), reason(&planned, path), "{path}");
+    }
+    assert_eq!(sandbox.stats().created, 1, "{carried:?}");
+}
+
+/// `assets` and `folders` take the connect budget their errors point to,
+/// and keep to it; `sync` without a site is not told to use a --sandbox it
+/// does not have.
+#[tokio::test(flavor = "multi_thread")]
+async fn every_command_has_the_flags_its_errors_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let closed_port = common::closed_port();
+    let closed = format!("http://127.0.0.1:{}/v2", closed_port.port);
+    for command in [&["assets", "list"][..], &["folders", "list"]] {
+        let mut cmd = cli(dir.path());
+        cmd.args(command)
+            .args(["--connect-attempts", "2", "--connect-wait", "0.1"])
+            .args(["--base-url", &closed])
+            .env("WEBFLOW_TOKEN", "t0ken")
+            .env("WEBFLOW_SITE_ID", "580e63e98c9a982ac9b8b741");
+        let started = Instant::now();
+        let out = output(cmd).await;
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{command:?}: {stderr}");
+        assert!(started.elapsed() < Duration::from_secs(10), "{command:?}");
+        assert!(
+            stderr.contains("no connection could be opened")
+                && stderr.contains("in this tool: --base-url or WEBFLOW_BASE_URL; --connect-attempts and --connect-wait"),
+            "{command:?}: {stderr}"
+        );
+    }
+    std::fs::create_dir(dir.path().join("tree")).unwrap();
+    let mut sync = cli(dir.path());
+    sync.args(["sync", "tree"]).env("WEBFLOW_TOKEN", "t0ken");
+    let out = output(sync).await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("no site given") && !stderr.contains("--sandbox"),
+        "{stderr}"
+    );
+}
