@@ -3,21 +3,12 @@
 
 use crate::common;
 
-use std::path::Path;
 use std::process::Output;
 
-use common::cli::{cli, output, text};
+use common::cli::run_on as run;
+use common::cli::text;
 use serde_json::Value;
 use webflow_assets_sandbox::{Sandbox, SandboxConfig};
-
-async fn run(sandbox: &Sandbox, dir: &Path, args: &[&str]) -> Output {
-    let mut cmd = cli(dir);
-    cmd.args(args)
-        .env("WEBFLOW_TOKEN", sandbox.token())
-        .env("WEBFLOW_SITE_ID", sandbox.site_id())
-        .env("WEBFLOW_BASE_URL", sandbox.base_url());
-    output(cmd).await
-}
 
 fn json_lines(out: &Output) -> Vec<Value> {
     text(&out.stdout)

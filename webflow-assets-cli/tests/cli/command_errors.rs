@@ -2,23 +2,14 @@
 //! --dry-run` checks each upload as the run would, and an error's hints
 //! name only flags the running command has.
 
-use std::path::Path;
 use std::process::Output;
 use std::time::{Duration, Instant};
 
 use crate::common;
+use common::cli::run_on as run;
 use common::cli::{cli, output, text};
 use serde_json::Value;
 use webflow_assets_sandbox::{Sandbox, SandboxConfig};
-
-async fn run(sandbox: &Sandbox, dir: &Path, args: &[&str]) -> Output {
-    let mut cmd = cli(dir);
-    cmd.args(args)
-        .env("WEBFLOW_TOKEN", sandbox.token())
-        .env("WEBFLOW_SITE_ID", sandbox.site_id())
-        .env("WEBFLOW_BASE_URL", sandbox.base_url());
-    output(cmd).await
-}
 
 /// The JSON lines of `sync --json`, by path.
 fn by_path(out: &Output) -> Vec<(String, String, Option<String>)> {

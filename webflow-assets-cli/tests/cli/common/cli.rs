@@ -42,3 +42,18 @@ pub fn succeeded(out: &Output) -> &Output {
     );
     out
 }
+
+/// A `webflow-assets` command run in `dir` against `sandbox`, through the
+/// environment a user would export (token, site, base URL), to its end.
+pub async fn run_on(
+    sandbox: &webflow_assets_sandbox::Sandbox,
+    dir: &Path,
+    args: &[&str],
+) -> Output {
+    let mut cmd = cli(dir);
+    cmd.args(args)
+        .env("WEBFLOW_TOKEN", sandbox.token())
+        .env("WEBFLOW_SITE_ID", sandbox.site_id())
+        .env("WEBFLOW_BASE_URL", sandbox.base_url());
+    output(cmd).await
+}
