@@ -133,3 +133,43 @@ async fn every_command_has_the_flags_its_errors_name() {
         "{stderr}"
     );
 }
+
+/// An alt text file from a spreadsheet (byte-order mark, CRLF, a quoted
+/// path with a comma) gives each file its alt text, and a path the tree
+/// does not hold is named on stderr, not dropped unsaid.
+#[tokio::test(flavor = "multi_thread")]
+async fn sync_alt_texts_from_a_spreadsheet() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let tree = dir.path().join("tree");
+    std::fs::create_dir(&tree).unwrap();
+    std::fs::write(tree.join("a, b.png"), b"\x89PNG\r\n\x1a\nab").unwrap();
+    std::fs::write(
+        dir.path().join("alt.csv"),
+        "\u{feff}path,alt text\r\n\"a, b.png\",\"The \"\"red\"\" chair\"\r\nmisspelt.png,Lost\r\n",
+    )
+    .unwrap();
+    let args = ["sync", "tree", "--json", "--alt-text-file", "alt.csv"];
+    let out = run(&sandbox, dir.path(), &args).await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("alt.csv names 1 path(s) that are not files of tree")
+            && stderr.contains("misspelt.png"),
+        "{stderr}"
+    );
+    let actions: Vec<Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    assert_eq!(actions[0]["path"], "a, b.png");
+    assert_eq!(actions[0]["altText"], "The \"red\" chair");
+    let listed = run(&sandbox, dir.path(), &["assets", "list", "--json"]).await;
+    let assets: Vec<Value> = text(&listed.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(assets.len(), 1, "{assets:?}");
+    assert_eq!(assets[0]["altText"], "The \"red\" chair", "on the site");
+}

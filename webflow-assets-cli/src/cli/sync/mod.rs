@@ -7,6 +7,7 @@
 //! is printed by `--dry-run` and carried out otherwise, with every create
 //! announced in the state before it is made (see `state`).
 
+mod alt_texts;
 mod dry_run;
 mod execute;
 mod fit;
@@ -39,8 +40,9 @@ pub(crate) struct SyncArgs {
     /// The asset folder to mirror into (default: the site's root).
     #[arg(long)]
     pub folder: Option<String>,
-    /// Alt text per file: a CSV (`path,alt text` per line) or a JSON object
-    /// (`{"path": "alt text"}`), paths relative to DIR.
+    /// Alt text per file: a CSV (`path,alt text` a row, as spreadsheets
+    /// write it) or a JSON object (`{"path": "alt text"}`), paths relative
+    /// to DIR.
     #[arg(long, value_name = "FILE")]
     pub alt_text_file: Option<PathBuf>,
     /// Delete the assets this sync put on the site whose files are gone (or
@@ -104,7 +106,7 @@ pub(crate) async fn run(args: SyncArgs) -> Result<u8, Usage> {
     }
     let fit = args.fit.options()?;
     let alt = match &args.alt_text_file {
-        Some(path) => Some(plan::read_alt_texts(path).map_err(Usage)?),
+        Some(path) => Some(alt_texts::read(path).map_err(Usage)?),
         None => None,
     };
     let site = connect::site(&args.api)?;
@@ -120,6 +122,18 @@ pub(crate) async fn run(args: SyncArgs) -> Result<u8, Usage> {
         .await
         .map_err(|e| Usage(format!("hashing the tree failed: {e}")))?
         .map_err(Usage)?;
+    if let (Some(alt), Some(file)) = (&alt, &args.alt_text_file) {
+        let unknown = alt_texts::unknown(alt, &local);
+        if !unknown.is_empty() {
+            eprintln!(
+                "warning: {} names {} path(s) that are not files of {} (paths are relative to it, `/`-separated; hidden files are not synced), so their alt text is not used: {}",
+                file.display(),
+                unknown.len(),
+                dir.display(),
+                unknown.join(", ")
+            );
+        }
+    }
     // The site: paged listings only.
     let folders: Vec<_> = match client.list_asset_folders(&site).try_collect().await {
         Ok(f) => f,

@@ -217,42 +217,6 @@ impl Plan {
     }
 }
 
-/// Alt texts by relative path, from a CSV (`path,alt text`; a first line
-/// `path,alt` is a header) or a JSON object.
-pub(crate) fn read_alt_texts(path: &Path) -> Result<BTreeMap<String, String>, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read the alt text file {}: {e}", path.display()))?;
-    if text.trim_start().starts_with('{') {
-        return serde_json::from_str(&text).map_err(|e| {
-            format!(
-                "{} is not a JSON object of path to alt text: {e}",
-                path.display()
-            )
-        });
-    }
-    let mut out = BTreeMap::new();
-    for (n, line) in text.lines().enumerate() {
-        if line.trim().is_empty() || (n == 0 && line.trim().eq_ignore_ascii_case("path,alt")) {
-            continue;
-        }
-        let Some((file, alt)) = line.split_once(',') else {
-            return Err(format!(
-                "{}:{}: expected `path,alt text`",
-                path.display(),
-                n + 1
-            ));
-        };
-        let alt = alt.trim();
-        let alt = alt
-            .strip_prefix('"')
-            .and_then(|a| a.strip_suffix('"'))
-            .map(|a| a.replace("\"\"", "\""))
-            .unwrap_or_else(|| alt.to_owned());
-        out.insert(file.trim().to_owned(), alt);
-    }
-    Ok(out)
-}
-
 /// The plan. `alt`: the alt text file, when given; `prune`: delete what
 /// the state owns and no file maps to.
 pub(crate) fn plan(
