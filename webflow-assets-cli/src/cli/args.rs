@@ -218,7 +218,7 @@ mod hint_tests {
         assert!(upload.iter().any(|f| f == "--name"), "{upload:?}");
         assert_eq!(
             said(Setting::FileName, &upload).as_deref(),
-            Some("in this tool: --name")
+            Some("in this tool: --name (one file at a time)")
         );
     }
 }

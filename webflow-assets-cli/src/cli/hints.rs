@@ -84,7 +84,7 @@ pub(crate) fn flags(setting: Setting) -> &'static str {
     match setting {
         Setting::BaseUrl => "--base-url or WEBFLOW_BASE_URL",
         Setting::Token => "--token or WEBFLOW_TOKEN",
-        Setting::FileName => "--name",
+        Setting::FileName => "--name (one file at a time)",
         Setting::ConnectRetries => "--connect-attempts and --connect-wait",
         Setting::Fit => "--fit",
         Setting::FitQuality => "--min-quality and --max-quality",
