@@ -45,22 +45,30 @@ pub(crate) struct HashArgs {
     pub files: Vec<PathBuf>,
 }
 
-/// The long flags of the command `matches` ran: its (sub)subcommand's own
-/// and the global ones it inherits. The hints of an error name only these
-/// (`hints::set_command_flags`).
-pub(crate) fn leaf_flags(matches: &clap::ArgMatches) -> Vec<String> {
+/// The names of the (sub)subcommand `matches` ran, outermost first.
+pub(crate) fn subcommand_path(matches: &clap::ArgMatches) -> Vec<String> {
+    let mut path = Vec::new();
+    let mut at = matches;
+    while let Some((name, sub)) = at.subcommand() {
+        path.push(name.to_owned());
+        at = sub;
+    }
+    path
+}
+
+/// The long flags of the command at `path`: its own and the global ones it
+/// inherits. The hints of an error name only these (`hints::in_cli_terms`).
+pub(crate) fn flags_of(path: &[String]) -> Vec<String> {
     let mut cli = Cli::command();
     // Building hands the global flags (--token, --log...) down to each
     // subcommand, so that they count as its own.
     cli.build();
     let mut command = &cli;
-    let mut at = matches;
-    while let Some((name, sub)) = at.subcommand() {
+    for name in path {
         let Some(next) = command.find_subcommand(name) else {
             break;
         };
         command = next;
-        at = sub;
     }
     long_flags(command)
 }
@@ -77,7 +85,7 @@ fn long_flags(command: &clap::Command) -> Vec<String> {
 mod hint_tests {
     use clap::CommandFactory;
 
-    use super::{Cli, leaf_flags, long_flags};
+    use super::{Cli, flags_of, long_flags, subcommand_path};
     use crate::cli::hints::{flags, in_terms_of};
     use webflow_assets::{Hint, Setting};
 
@@ -112,7 +120,7 @@ mod hint_tests {
         let matches = Cli::command()
             .try_get_matches_from(std::iter::once("webflow-assets").chain(args.iter().copied()))
             .unwrap_or_else(|e| panic!("{args:?}: {e}"));
-        leaf_flags(&matches)
+        flags_of(&subcommand_path(&matches))
     }
 
     #[test]

@@ -52,12 +52,13 @@ pub(crate) fn command_client(api: &ApiArgs) -> Result<Client, Usage> {
     )
 }
 
+/// The error for a missing site id (`upload` adds its --sandbox to it: no
+/// other command has one).
+pub(crate) const NO_SITE: &str = "no site given: pass --site <SITE_ID> (or set WEBFLOW_SITE_ID)";
+
 /// The site id, checked.
 pub(crate) fn site(api: &ApiArgs) -> Result<String, Usage> {
-    // (`upload` adds its --sandbox to this: no other command has one.)
-    let site = api.site.clone().ok_or_else(|| {
-        Usage("no site given: pass --site <SITE_ID> (or set WEBFLOW_SITE_ID)".to_owned())
-    })?;
+    let site = api.site.clone().ok_or_else(|| Usage(NO_SITE.to_owned()))?;
     check_id("site id (--site)", &site)?;
     Ok(site)
 }

@@ -42,21 +42,25 @@ pub(crate) fn sandbox_message(error: &webflow_assets_sandbox::Error) -> String {
     }
 }
 
-/// The long flags of the command this process runs, set once by `main`
-/// before any message is made (a process runs one command). Unset, as in
-/// unit tests, every flag counts.
-static COMMAND_FLAGS: OnceLock<Vec<String>> = OnceLock::new();
+/// The command this process runs (a process runs one), set once by `main`
+/// before any message is made. Unset, as in unit tests, every flag counts.
+static COMMAND_PATH: OnceLock<Vec<String>> = OnceLock::new();
+/// Its long flags, found at the first hint: that builds clap's whole
+/// command again, which start-up need not pay for (`hash` is timed
+/// against md5sum).
+static COMMAND_FLAGS: OnceLock<Option<Vec<String>>> = OnceLock::new();
 
-/// Records the running command's flags (`args::leaf_flags`).
-pub(crate) fn set_command_flags(flags: Vec<String>) {
-    let _ = COMMAND_FLAGS.set(flags);
+/// Records the running command (`args::subcommand_path`).
+pub(crate) fn set_command(path: Vec<String>) {
+    let _ = COMMAND_PATH.set(path);
 }
 
 /// A hint of the library, as the running command's flag or as a command;
 /// `None` when that command has no flag for it (`sync` has no `--name`:
 /// the message's own fix stands alone).
 pub(crate) fn in_cli_terms(hint: &Hint) -> Option<String> {
-    in_terms_of(hint, COMMAND_FLAGS.get().map(Vec::as_slice))
+    let flags = COMMAND_FLAGS.get_or_init(|| COMMAND_PATH.get().map(|p| super::args::flags_of(p)));
+    in_terms_of(hint, flags.as_deref())
 }
 
 /// [`in_cli_terms`] for a command with these long flags (`None`: any).

@@ -51,9 +51,10 @@ async fn check(
         }
         _ => None,
     };
-    let (source, options) = GoingUp::of(dir, path, file, prepared.as_ref()).upload();
+    let report = prepared.as_ref().map(|p| p.report.clone());
+    let (source, options) = GoingUp::of(dir, path, file, prepared).upload();
     webflow_assets::preflight(&source, &options)
         .await
         .map_err(|e| hints::message(&e))?;
-    Ok(prepared.map(|p| p.report))
+    Ok(report)
 }

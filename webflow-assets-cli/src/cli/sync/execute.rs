@@ -257,7 +257,11 @@ async fn carry_out(
                 }
                 _ => None,
             };
-            let going_up = GoingUp::of(dir, path, file, prepared.as_ref());
+            // What the state records of the fit, before its bytes go into
+            // the upload's source.
+            let changed = prepared.as_ref().is_some_and(|p| p.bytes.is_some());
+            let report = prepared.as_ref().map(|p| p.report.clone());
+            let going_up = GoingUp::of(dir, path, file, prepared);
             let (name, md5, size) = (going_up.name.clone(), going_up.md5.clone(), going_up.size);
             bar.set_length(size);
             state.record(Event::Pending {
@@ -288,7 +292,6 @@ async fn carry_out(
             bar.finish_and_clear();
             bars.file_done();
             let id = result.map_err(|e| hints::message(&e))?;
-            let changed = prepared.as_ref().is_some_and(|p| p.bytes.is_some());
             state.record(Event::Uploaded {
                 path: path.clone(),
                 md5: file.md5.clone(),
@@ -298,7 +301,7 @@ async fn carry_out(
                 fit: fit_key,
                 sent_md5: changed.then_some(md5),
             })?;
-            Ok(prepared.map(|p| p.report))
+            Ok(report)
         }
         Action::Adopt { path, id, alt, .. } => {
             let file = &local.files[path];
@@ -391,16 +394,16 @@ impl GoingUp {
         dir: &Path,
         path: &str,
         file: &plan::LocalFile,
-        prepared: Option<&super::fit::Prepared>,
+        prepared: Option<super::fit::Prepared>,
     ) -> Self {
         match prepared {
             Some(p) => GoingUp {
-                source: match &p.bytes {
-                    Some(bytes) => UploadSource::Bytes(bytes.clone().into()),
+                source: match p.bytes {
+                    Some(bytes) => UploadSource::Bytes(bytes.into()),
                     None => UploadSource::path(dir.join(path)),
                 },
-                name: p.name.clone(),
-                md5: p.md5.clone(),
+                name: p.name,
+                md5: p.md5,
                 size: p.size,
                 content_type: p.content_type,
             },

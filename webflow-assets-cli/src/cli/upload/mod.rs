@@ -275,10 +275,10 @@ async fn target(
             connect_wait: args.connect_wait,
         };
         if api.site.is_none() {
-            return Err(Usage(
-                "no site given: pass --site <SITE_ID> (or set WEBFLOW_SITE_ID), or use --sandbox to try without an account"
-                    .to_owned(),
-            ));
+            return Err(Usage(format!(
+                "{}, or use --sandbox to try without an account",
+                connect::NO_SITE
+            )));
         }
         let site = connect::site(&api)?;
         return Ok((connect::client(&api, policy)?, site, None));
