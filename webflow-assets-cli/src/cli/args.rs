@@ -57,7 +57,7 @@ pub(crate) fn subcommand_path(matches: &clap::ArgMatches) -> Vec<String> {
 }
 
 /// The long flags of the command at `path`: its own and the global ones it
-/// inherits. The hints of an error name only these (`hints::in_cli_terms`).
+/// inherits. The hints of an error name only these (`hints::set_command`).
 pub(crate) fn flags_of(path: &[String]) -> Vec<String> {
     let mut cli = Cli::command();
     // Building hands the global flags (--token, --log...) down to each

@@ -42,24 +42,29 @@ pub(crate) fn sandbox_message(error: &webflow_assets_sandbox::Error) -> String {
     }
 }
 
-/// The command this process runs (a process runs one), set once by `main`
-/// before any message is made. Unset, as in unit tests, every flag counts.
-static COMMAND_PATH: OnceLock<Vec<String>> = OnceLock::new();
+/// The command this process runs (a process runs one), and how to find its
+/// long flags, set once by `main` before any message is made. Unset, as in
+/// unit tests, every flag counts. (The finder comes with it so that this
+/// module, which every command uses, does not use the argument parser.)
+static COMMAND: OnceLock<(Vec<String>, FlagsOf)> = OnceLock::new();
 /// Its long flags, found at the first hint: that builds clap's whole
 /// command again, which start-up need not pay for (`hash` is timed
 /// against md5sum).
 static COMMAND_FLAGS: OnceLock<Option<Vec<String>>> = OnceLock::new();
 
-/// Records the running command (`args::subcommand_path`).
-pub(crate) fn set_command(path: Vec<String>) {
-    let _ = COMMAND_PATH.set(path);
+/// The long flags of the command at a path of subcommand names.
+pub(crate) type FlagsOf = fn(&[String]) -> Vec<String>;
+
+/// Records the running command (`args::subcommand_path`, `args::flags_of`).
+pub(crate) fn set_command(path: Vec<String>, flags_of: FlagsOf) {
+    let _ = COMMAND.set((path, flags_of));
 }
 
 /// A hint of the library, as the running command's flag or as a command;
 /// `None` when that command has no flag for it (`sync` has no `--name`:
 /// the message's own fix stands alone).
 pub(crate) fn in_cli_terms(hint: &Hint) -> Option<String> {
-    let flags = COMMAND_FLAGS.get_or_init(|| COMMAND_PATH.get().map(|p| super::args::flags_of(p)));
+    let flags = COMMAND_FLAGS.get_or_init(|| COMMAND.get().map(|(path, flags_of)| flags_of(path)));
     in_terms_of(hint, flags.as_deref())
 }
 

@@ -36,7 +36,7 @@ pub fn main() -> ExitCode {
     let matches = Cli::command().get_matches();
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     // An error's hints name the flags of the command that runs, no other's.
-    hints::set_command(args::subcommand_path(&matches));
+    hints::set_command(args::subcommand_path(&matches), args::flags_of);
     init_tracing(cli.log.as_deref());
     // `hash` is synchronous work: no runtime to start (start-up counts when
     // it is compared with md5sum).
