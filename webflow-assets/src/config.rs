@@ -154,7 +154,8 @@ impl ClientBuilder {
     }
 
     /// The API root (default `https://api.webflow.com/v2`), for proxies and
-    /// tests. Plain `http` is refused unless the host is loopback.
+    /// tests. Plain `http` is refused unless the host is loopback, and
+    /// Webflow's own host with another path than `/v2` (`build()` says so).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = url.into();
         self
@@ -228,6 +229,23 @@ pub(crate) fn check_base_url(raw: &str) -> Result<String, Error> {
             format!("use a plain API root such as {DEFAULT_BASE_URL}"),
         ));
     }
+    // Webflow's own host answers every path but its versions' with 404s,
+    // which would read as "no such site" on every call; the spec this
+    // crate is made from is v2's. (Other hosts, a proxy or a sandbox, may
+    // root the API anywhere.)
+    let path = url.path().trim_end_matches('/');
+    if url
+        .host_str()
+        .is_some_and(|h| h.eq_ignore_ascii_case("api.webflow.com"))
+        && path != "/v2"
+    {
+        return Err(Error::config(
+            format!(
+                "the base URL {raw:?} is Webflow's API host without /v2, the version this crate speaks"
+            ),
+            format!("use {DEFAULT_BASE_URL}"),
+        ));
+    }
     Ok(url.as_str().trim_end_matches('/').to_owned())
 }
 
@@ -285,6 +303,17 @@ mod tests {
         assert!(check_base_url("ftp://x").is_err());
         assert!(check_base_url("not a url").is_err());
         assert!(check_base_url("https://user:pw@host/").is_err());
+        for wrong in [
+            "https://api.webflow.com",
+            "https://api.webflow.com/",
+            "https://API.webflow.com/v1",
+            "https://api.webflow.com/v2/sites",
+        ] {
+            let err = check_base_url(wrong).unwrap_err().to_string();
+            assert!(err.contains("without /v2") && err.ends_with("use https://api.webflow.com/v2"), "{wrong}: {err}");
+        }
+        assert!(check_base_url("https://api.webflow.com/v2/").is_ok());
+        assert!(check_base_url("https://proxy.example.com/webflow").is_ok());
     }
 
     #[test]
