@@ -9,6 +9,7 @@ mod assets;
 mod assets_lists;
 mod create_asset;
 mod create_asset_errors;
+mod doc_links;
 mod file_sizes;
 #[cfg(feature = "fit")]
 mod fit;
