@@ -173,3 +173,40 @@ async fn sync_alt_texts_from_a_spreadsheet() {
     assert_eq!(assets.len(), 1, "{assets:?}");
     assert_eq!(assets[0]["altText"], "The \"red\" chair", "on the site");
 }
+
+/// A second sync of the same tree to the same site, while one runs, is
+/// refused before it reads or changes anything (a dry run is not: it
+/// writes nothing); once the first ends, it runs.
+#[tokio::test(flavor = "multi_thread")]
+async fn one_sync_of_a_tree_at_a_time() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let tree = dir.path().join("tree");
+    std::fs::create_dir(&tree).unwrap();
+    std::fs::write(tree.join("a.png"), b"\x89PNG\r\n\x1a\na").unwrap();
+    // What a running sync holds: the lock file beside its state.
+    let held =
+        std::fs::File::create(tree.join(format!(".webflow-sync-{}.lock", sandbox.site_id())))
+            .unwrap();
+    held.try_lock().unwrap();
+
+    let refused = run(&sandbox, dir.path(), &["sync", "tree"]).await;
+    let stderr = text(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("another sync of this directory to this site is running"),
+        "{stderr}"
+    );
+    assert_eq!(sandbox.stats().created, 0);
+    let dry = run(&sandbox, dir.path(), &["sync", "tree", "--dry-run"]).await;
+    assert_eq!(dry.status.code(), Some(0), "{}", text(&dry.stderr));
+
+    drop(held);
+    let done = run(&sandbox, dir.path(), &["sync", "tree"]).await;
+    assert_eq!(done.status.code(), Some(0), "{}", text(&done.stderr));
+    assert_eq!(sandbox.stats().created, 1);
+    // The lock file is hidden, as the state is: never uploaded.
+    let again = run(&sandbox, dir.path(), &["sync", "tree"]).await;
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again.stderr));
+    assert_eq!(sandbox.stats().created, 1);
+}

@@ -11,6 +11,7 @@ mod alt_texts;
 mod dry_run;
 mod execute;
 mod fit;
+mod lock;
 mod plan;
 mod settle;
 mod state;
@@ -112,6 +113,12 @@ pub(crate) async fn run(args: SyncArgs) -> Result<u8, Usage> {
     let site = connect::site(&args.api)?;
     let client = connect::command_client(&args.api)?;
     let state_path = state::path_for(&dir, &site);
+    // Held to the end of the run; a dry run writes nothing and needs none.
+    let _lock = if args.dry_run {
+        None
+    } else {
+        Some(lock::take(&state_path).map_err(Usage)?)
+    };
     let state =
         State::open(&state_path, &site, args.folder.as_deref(), !args.dry_run).map_err(Usage)?;
 
