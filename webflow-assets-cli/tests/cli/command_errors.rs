@@ -2,6 +2,7 @@
 //! --dry-run` checks each upload as the run would, and an error's hints
 //! name only flags the running command has.
 
+use std::path::PathBuf;
 use std::process::Output;
 use std::time::{Duration, Instant};
 
@@ -10,6 +11,15 @@ use common::cli::run_on as run;
 use common::cli::{cli, output, text};
 use serde_json::Value;
 use webflow_assets_sandbox::{Sandbox, SandboxConfig};
+
+/// A sandbox, and a directory holding an empty `tree/` to sync.
+async fn sandbox_and_tree() -> (Sandbox, tempfile::TempDir, PathBuf) {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let tree = dir.path().join("tree");
+    std::fs::create_dir(&tree).unwrap();
+    (sandbox, dir, tree)
+}
 
 /// The JSON lines of `sync --json`, by path.
 fn by_path(out: &Output) -> Vec<(String, String, Option<String>)> {
@@ -33,10 +43,7 @@ fn by_path(out: &Output) -> Vec<(String, String, Option<String>)> {
 /// run then fails those three with the same reasons and uploads the one.
 #[tokio::test(flavor = "multi_thread")]
 async fn sync_dry_run_refuses_what_the_run_would() {
-    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let tree = dir.path().join("tree");
-    std::fs::create_dir(&tree).unwrap();
+    let (sandbox, dir, tree) = sandbox_and_tree().await;
     let long = format!("{}.png", "n".repeat(96));
     for (name, body) in [
         ("ok.png", b"\x89PNG\r\n\x1a\nok".to_vec()),
@@ -139,10 +146,7 @@ async fn every_command_has_the_flags_its_errors_name() {
 /// does not hold is named on stderr, not dropped unsaid.
 #[tokio::test(flavor = "multi_thread")]
 async fn sync_alt_texts_from_a_spreadsheet() {
-    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let tree = dir.path().join("tree");
-    std::fs::create_dir(&tree).unwrap();
+    let (sandbox, dir, tree) = sandbox_and_tree().await;
     std::fs::write(tree.join("a, b.png"), b"\x89PNG\r\n\x1a\nab").unwrap();
     std::fs::write(
         dir.path().join("alt.csv"),
@@ -179,10 +183,7 @@ async fn sync_alt_texts_from_a_spreadsheet() {
 /// writes nothing); once the first ends, it runs.
 #[tokio::test(flavor = "multi_thread")]
 async fn one_sync_of_a_tree_at_a_time() {
-    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let tree = dir.path().join("tree");
-    std::fs::create_dir(&tree).unwrap();
+    let (sandbox, dir, tree) = sandbox_and_tree().await;
     std::fs::write(tree.join("a.png"), b"\x89PNG\r\n\x1a\na").unwrap();
     // What a running sync holds: the lock file beside its state.
     let held =

@@ -3,29 +3,9 @@
 //! read from its own folder, so a link written from the root's point of
 //! view breaks there without a word.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-/// Every `.md` file under `dir`, but in `target`, `.git` and
-/// `node_modules` directories.
-fn markdown_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let name = entry.file_name();
-        if path.is_dir() {
-            if !["target", ".git", "node_modules"]
-                .iter()
-                .any(|skip| name == *skip)
-            {
-                markdown_files(&path, out);
-            }
-        } else if path.extension().is_some_and(|e| e == "md") {
-            out.push(path);
-        }
-    }
-}
+use super::file_sizes::files_with_extension;
 
 /// The targets of the inline links `[text](target)` of `text`, outside
 /// code (fenced blocks and `spans`), with their line numbers.
@@ -56,7 +36,7 @@ fn links(text: &str) -> Vec<(usize, String)> {
 /// The relative links of the Markdown under `root` whose target is missing.
 fn broken(root: &Path) -> Vec<String> {
     let mut files = Vec::new();
-    markdown_files(root, &mut files);
+    files_with_extension(root, "md", &mut files);
     let mut out = Vec::new();
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap_or_default();

@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 /// The most lines a hand-written file may have.
 const MAX_LINES: usize = 450;
 
-/// Every `.rs` file under `dir`, but in `target` directories.
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+/// Every file under `dir` whose name ends in `.{ext}`, but in `target`,
+/// `.git` and `node_modules` directories (also the Markdown link check's).
+pub(crate) fn files_with_extension(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
@@ -16,13 +17,20 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
         let path = entry.path();
         let name = entry.file_name();
         if path.is_dir() {
-            if name != "target" && name != ".git" {
-                rust_files(&path, out);
+            if !["target", ".git", "node_modules"]
+                .iter()
+                .any(|skip| name == *skip)
+            {
+                files_with_extension(&path, ext, out);
             }
-        } else if path.extension().is_some_and(|e| e == "rs") {
+        } else if path.extension().is_some_and(|e| e == ext) {
             out.push(path);
         }
     }
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    files_with_extension(dir, "rs", out);
 }
 
 /// The files of `root` over the limit, with their lengths.
