@@ -229,10 +229,11 @@ pub(crate) fn check_base_url(raw: &str) -> Result<String, Error> {
             format!("use a plain API root such as {DEFAULT_BASE_URL}"),
         ));
     }
-    // Webflow's own host answers every path but its versions' with 404s,
-    // which would read as "no such site" on every call; the spec this
-    // crate is made from is v2's. (Other hosts, a proxy or a sandbox, may
-    // root the API anywhere.)
+    // On Webflow's own host the API this crate is generated from is the
+    // one under /v2; any other path there (the bare host, /v1) is another
+    // API or none, and every call's failure would point at its ids instead
+    // of the base URL. (Other hosts, a proxy or a sandbox, may root the
+    // API anywhere.)
     let path = url.path().trim_end_matches('/');
     if url
         .host_str()
