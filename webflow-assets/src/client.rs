@@ -77,6 +77,13 @@ impl Client {
                 .user_agent(config.user_agent.clone())
                 .connect_timeout(config.connect_timeout)
                 .timeout(timeout)
+                // Bytes as they were sent: the API's JSON and the files a
+                // URL upload hashes and stores (only the published site's
+                // crawl asks for compression: `usage/fetch.rs`).
+                .no_gzip()
+                .no_brotli()
+                .no_zstd()
+                .no_deflate()
                 .tls_backend_preconfigured(tls.clone())
                 .build()
                 .map_err(|e| {

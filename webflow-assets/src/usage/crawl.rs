@@ -16,8 +16,9 @@ use futures::stream::FuturesUnordered;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use super::PublishedOptions;
+use super::fetch::{Answer, Fetcher};
 use super::published::{self, DocKind, SiteUrls};
+use super::{PublishedOptions, UtilityKind, UtilityPage, sitemap};
 use super::progress::{Count, ScanProgress};
 use super::refs::Known;
 use super::{Gap, Place, Use};
@@ -46,27 +47,42 @@ pub(crate) struct DocScan {
     pub links: Vec<(String, DocKind)>,
 }
 
-/// What the crawl counted.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// What the crawl counted, and the utility pages and broken links it met.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct CrawlCounts {
     pub documents: usize,
     pub downloaded: usize,
     pub not_modified: usize,
     pub bytes: u64,
+    pub utility_pages: Vec<UtilityPage>,
+    pub broken_links: Vec<String>,
 }
 
-/// What the page list tells the crawl.
+/// What a crawl has so far.
+#[derive(Default)]
+struct RunState {
+    out: BTreeMap<String, DocScan>,
+    gaps: Vec<Gap>,
+    counts: CrawlCounts,
+    /// The MD5 of each utility page's body read: the 404 page comes with
+    /// every 404 and is read once.
+    utility_bodies: BTreeSet<String>,
+}
+
+/// What the page lists (every locale's) tell the crawl.
 #[derive(Debug, Default)]
 pub(crate) struct PublishedPages {
-    /// Paths of the published static pages.
+    /// Paths of the published static pages, secondary locales' included.
     pub paths: Vec<String>,
     /// Collections with a template page: each live item has a page.
     pub templates: BTreeSet<String>,
 }
 
 impl PublishedPages {
-    /// Notes a page of the primary locale's list.
-    pub(crate) fn note(&mut self, page: &Page) {
+    /// Notes a page of a locale's list; `subdirectory` is the locale's
+    /// (none for the primary one), for a page whose list gives no
+    /// `publishedPath`.
+    pub(crate) fn note(&mut self, page: &Page, subdirectory: Option<&str>) {
         if page.draft == Some(true) || page.archived == Some(true) {
             return;
         }
@@ -74,13 +90,25 @@ impl PublishedPages {
             self.templates.insert(collection.clone());
             return;
         }
+        // The password page is not at a path of its own: its body comes
+        // with every 401 answer.
+        if page.slug.as_deref() == Some("401") {
+            return;
+        }
+        let prefix = subdirectory
+            .map(|s| s.trim_matches('/'))
+            .filter(|s| !s.is_empty())
+            .map(|s| format!("/{s}"))
+            .unwrap_or_default();
         let path = match (&page.published_path, &page.slug) {
             (Some(p), _) if !p.is_empty() => p.clone(),
-            (_, Some(slug)) if slug == "index" || slug.is_empty() => "/".to_owned(),
-            (_, Some(slug)) => format!("/{slug}"),
+            (_, Some(slug)) if slug == "index" || slug.is_empty() => format!("{prefix}/"),
+            (_, Some(slug)) => format!("{prefix}/{slug}"),
             (_, None) => return,
         };
-        self.paths.push(path);
+        if !self.paths.contains(&path) {
+            self.paths.push(path);
+        }
     }
 }
 
@@ -93,23 +121,9 @@ pub(crate) struct Start {
     pub paths: Vec<String>,
 }
 
-/// One answer.
-enum Answer {
-    Fresh {
-        etag: Option<String>,
-        last_modified: Option<String>,
-        content_type: String,
-        body: String,
-    },
-    NotModified,
-    /// A redirect off the site: not followed, and nothing of the site there.
-    OffSite(String),
-    /// Why it could not be read.
-    Unread(String),
-}
-
 pub(crate) struct Crawl<'a> {
-    http: reqwest::Client,
+    fetcher: Fetcher,
+    origin: Url,
     options: &'a PublishedOptions,
     site: SiteUrls,
     known: &'a Known,
@@ -119,8 +133,7 @@ pub(crate) struct Crawl<'a> {
 
 impl<'a> Crawl<'a> {
     /// A crawl with the client's TLS roots, user agent and connect
-    /// timeout, and an HTTP client of its own: no default header, so the
-    /// token never reaches the published site.
+    /// timeout, and HTTP clients of its own ([`Fetcher`]).
     pub(crate) fn new(
         config: &crate::config::ClientBuilder,
         options: &'a PublishedOptions,
@@ -129,38 +142,13 @@ impl<'a> Crawl<'a> {
         previous: &'a BTreeMap<String, DocScan>,
         progress: ScanProgress,
     ) -> Result<Self, Error> {
-        let tls = crate::tls::client_config(&config.root_certificates)?;
         let site = SiteUrls {
             hosts: start.hosts.clone(),
             site_id: start.site_id.clone(),
         };
-        let within = site.clone();
-        // Redirects only within the site (its hosts, its CDN folder), and
-        // not many: a redirect elsewhere is answered as it came.
-        let policy = reqwest::redirect::Policy::custom(move |attempt| {
-            if attempt.previous().len() >= 5 {
-                attempt.error("more than 5 redirects")
-            } else if within.is_site_host(attempt.url()) || within.is_on_cdn(attempt.url()) {
-                attempt.follow()
-            } else {
-                attempt.stop()
-            }
-        });
-        let http = reqwest::Client::builder()
-            .user_agent(config.user_agent.clone())
-            .connect_timeout(config.connect_timeout.min(options.request_timeout))
-            .timeout(options.request_timeout)
-            .redirect(policy)
-            .tls_backend_preconfigured(tls)
-            .build()
-            .map_err(|e| {
-                Error::config(
-                    format!("cannot start the HTTP client for the published site: {e}"),
-                    "check the TLS setup of this machine",
-                )
-            })?;
         Ok(Self {
-            http,
+            fetcher: Fetcher::new(config, options, &site)?,
+            origin: start.origin.clone(),
             options,
             site,
             known,
@@ -180,9 +168,17 @@ impl<'a> Crawl<'a> {
                 push(&mut queue, &mut seen, url, DocKind::Page, &self.progress);
             }
         }
-        let mut out = BTreeMap::new();
-        let mut gaps = Vec::new();
-        let mut counts = CrawlCounts::default();
+        // Every site's 404 page, and its own list of its pages.
+        for (path, kind) in [
+            ("/404", DocKind::Page),
+            ("/robots.txt", DocKind::Robots),
+            ("/sitemap.xml", DocKind::Sitemap),
+        ] {
+            if let Ok(url) = start.origin.join(path) {
+                push(&mut queue, &mut seen, url, kind, &self.progress);
+            }
+        }
+        let mut state = RunState::default();
         let mut over_budget: Option<String> = None;
         // Requests in flight when the time ran out.
         let mut cut_short = 0;
@@ -190,19 +186,19 @@ impl<'a> Crawl<'a> {
         loop {
             while over_budget.is_none() && in_flight.len() < self.options.concurrency {
                 let Some((url, kind)) = queue.pop_front() else { break };
-                if counts.documents >= self.options.max_documents {
+                if state.counts.documents >= self.options.max_documents {
                     over_budget = Some(format!("its budget of {} documents", self.options.max_documents));
                     queue.push_front((url, kind));
                     break;
                 }
-                if counts.bytes >= self.options.max_bytes {
+                if state.counts.bytes >= self.options.max_bytes {
                     over_budget = Some(format!("its budget of {} bytes", self.options.max_bytes));
                     queue.push_front((url, kind));
                     break;
                 }
-                counts.documents += 1;
+                state.counts.documents += 1;
                 in_flight.push(async move {
-                    let answer = self.fetch(&url).await;
+                    let answer = self.fetcher.fetch(&url, kind, self.previous.get(url.as_str())).await;
                     (url, kind, answer)
                 });
             }
@@ -218,47 +214,21 @@ impl<'a> Crawl<'a> {
                 break;
             };
             self.progress.add(Count::PublishedRead, 1);
-            let key = url.to_string();
-            let doc = match answer {
-                Answer::Fresh {
-                    etag,
-                    last_modified,
-                    content_type,
-                    body,
-                } => {
-                    counts.downloaded += 1;
-                    counts.bytes += body.len() as u64;
-                    Some(self.read(&url, kind, etag, last_modified, &content_type, &body))
-                }
-                Answer::NotModified => match self.previous.get(&key) {
-                    Some(kept) => {
-                        counts.not_modified += 1;
-                        Some(kept.clone())
-                    }
-                    None => {
-                        gaps.push(Gap::published(&key, "answered 304 Not Modified to a request that was not conditional"));
-                        None
-                    }
-                },
-                Answer::OffSite(to) => {
-                    tracing::debug!(%url, %to, "redirects off the site: not followed");
-                    None
-                }
-                Answer::Unread(why) => {
-                    gaps.push(Gap::published(&key, &why));
-                    // What an earlier crawl found there still counts.
-                    self.previous.get(&key).cloned()
-                }
-            };
-            if let Some(doc) = doc {
+            for (key, doc) in self.settle(&url, kind, answer, &mut state) {
                 for (link, kind) in &doc.links {
                     if let Ok(link) = Url::parse(link) {
                         push(&mut queue, &mut seen, link, *kind, &self.progress);
                     }
                 }
-                out.insert(key, doc);
+                state.out.insert(key, doc);
             }
         }
+        let RunState {
+            mut out,
+            mut gaps,
+            mut counts,
+            ..
+        } = state;
         if let Some(budget) = over_budget
             && queue.len() + cut_short > 0
         {
@@ -275,82 +245,126 @@ impl<'a> Crawl<'a> {
         }
         // In a stable order, whichever answer came first.
         gaps.sort_by(|a, b| a.unchecked.cmp(&b.unchecked));
+        counts.utility_pages.sort();
+        counts.utility_pages.dedup();
+        counts.broken_links.sort();
         (out, gaps, counts)
     }
 
-    async fn fetch(&self, url: &Url) -> Answer {
-        let mut request = self.http.get(url.clone());
-        if let Some(kept) = self.previous.get(url.as_str()) {
-            if let Some(etag) = &kept.etag {
-                request = request.header(reqwest::header::IF_NONE_MATCH, etag);
-            }
-            if let Some(lm) = &kept.last_modified {
-                request = request.header(reqwest::header::IF_MODIFIED_SINCE, lm);
-            }
-        }
-        let mut response = match request.send().await {
-            Ok(r) => r,
-            Err(e) if e.is_timeout() => {
-                return Answer::Unread(format!("no answer within {} s", self.options.request_timeout.as_secs_f32()));
-            }
-            Err(e) => return Answer::Unread(format!("cannot be fetched ({})", causes(&e))),
-        };
-        let status = response.status();
-        if status == reqwest::StatusCode::NOT_MODIFIED {
-            return Answer::NotModified;
-        }
-        if status.is_redirection() {
-            let to = response
-                .headers()
-                .get(reqwest::header::LOCATION)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("")
-                .to_owned();
-            return Answer::OffSite(to);
-        }
-        if status == reqwest::StatusCode::UNAUTHORIZED {
-            return Answer::Unread("is password-protected (401)".to_owned());
-        }
-        if !status.is_success() {
-            return Answer::Unread(format!("answered {status}"));
-        }
-        let header = |name| {
-            response
-                .headers()
-                .get(name)
-                .and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok())
-                .map(str::to_owned)
-        };
-        let etag = header(reqwest::header::ETAG);
-        let last_modified = header(reqwest::header::LAST_MODIFIED);
-        let content_type = header(reqwest::header::CONTENT_TYPE).unwrap_or_default();
-        let mut body = Vec::new();
-        loop {
-            match response.chunk().await {
-                Ok(Some(chunk)) => {
-                    if (body.len() + chunk.len()) as u64 > self.options.max_document_bytes {
-                        return Answer::Unread(format!(
-                            "is larger than the {} bytes one document may be",
-                            self.options.max_document_bytes
-                        ));
+    /// What one answer adds: the documents read (by key), and in `state`
+    /// its gap, its bytes, a utility page or a broken link.
+    fn settle(&self, url: &Url, kind: DocKind, answer: Answer, state: &mut RunState) -> Vec<(String, DocScan)> {
+        let key = url.to_string();
+        let kept = || self.previous.get(&key).cloned().map(|kept| (key.clone(), kept));
+        match answer {
+            Answer::Fresh {
+                etag,
+                last_modified,
+                content_type,
+                body,
+            } => {
+                state.counts.downloaded += 1;
+                state.counts.bytes += body.len() as u64;
+                match self.read(url, kind, etag, last_modified, &content_type, &body) {
+                    Ok(doc) => vec![(key, doc)],
+                    Err(why) => {
+                        state.gaps.push(Gap::published(&key, &why));
+                        kept().into_iter().collect()
                     }
-                    body.extend_from_slice(&chunk);
                 }
-                Ok(None) => break,
-                Err(e) if e.is_timeout() => {
-                    return Answer::Unread(format!(
-                        "was not read whole within {} s",
-                        self.options.request_timeout.as_secs_f32()
+            }
+            Answer::Missing { content_type, body } => {
+                state.counts.downloaded += 1;
+                state.counts.bytes += body.len() as u64;
+                // Nothing there: a broken link, unless it is the 404 page's
+                // own path or a file a site need not have.
+                if url.path() != "/404" && matches!(kind, DocKind::Page | DocKind::StyleSheet | DocKind::Script) {
+                    state.counts.broken_links.push(key.clone());
+                }
+                // Off the site, a 404's body is another host's.
+                if !self.site.is_site_host(url) {
+                    return vec![];
+                }
+                self.utility(UtilityKind::NotFound, "/404", &content_type, &body, state)
+            }
+            Answer::Protected {
+                content_type,
+                body,
+                refused,
+            } => {
+                state.counts.downloaded += 1;
+                state.counts.bytes += body.len() as u64;
+                let why = if refused {
+                    "is password-protected (401), and the password given was not accepted"
+                } else {
+                    "is password-protected (401): give the site's password to read it"
+                };
+                state.gaps.push(Gap::published(&key, why));
+                let mut docs = self.utility(UtilityKind::Password, "/401", &content_type, &body, state);
+                // What an earlier crawl found behind it still counts.
+                docs.extend(kept());
+                docs
+            }
+            Answer::NotModified => match kept() {
+                Some(doc) => {
+                    state.counts.not_modified += 1;
+                    vec![doc]
+                }
+                None => {
+                    state.gaps.push(Gap::published(
+                        &key,
+                        "answered 304 Not Modified to a request that was not conditional",
                     ));
+                    vec![]
                 }
-                Err(e) => return Answer::Unread(format!("broke off ({})", causes(&e))),
+            },
+            Answer::OffSite(to) => {
+                tracing::debug!(%url, %to, "redirects off the site: not followed");
+                vec![]
+            }
+            Answer::Unread(why) => {
+                state.gaps.push(Gap::published(&key, &why));
+                // What an earlier crawl found there still counts.
+                kept().into_iter().collect()
             }
         }
-        Answer::Fresh {
-            etag,
-            last_modified,
-            content_type,
-            body: String::from_utf8_lossy(&body).into_owned(),
+    }
+
+    /// A utility page's body, read as the page at `path` of the origin
+    /// (the 404 page's body comes with every 404, whatever path was asked):
+    /// once a crawl for each distinct body.
+    fn utility(
+        &self,
+        kind: UtilityKind,
+        path: &str,
+        content_type: &str,
+        body: &str,
+        state: &mut RunState,
+    ) -> Vec<(String, DocScan)> {
+        if !content_type.to_ascii_lowercase().contains("html") {
+            return vec![];
+        }
+        let Ok(url) = self.origin.join(path) else { return vec![] };
+        if !state.utility_bodies.insert(crate::md5_hex(body.as_bytes())) {
+            return vec![];
+        }
+        let mut key = url.to_string();
+        let mut n = 1;
+        while state.out.contains_key(&key) {
+            n += 1;
+            key = format!("{url}#{n}");
+        }
+        state.counts.utility_pages.push(UtilityPage {
+            kind,
+            url: url.to_string(),
+        });
+        // No validators: a utility page is asked for again each crawl.
+        match self.read(&url, DocKind::Page, None, None, content_type, body) {
+            Ok(doc) => vec![(key, doc)],
+            Err(why) => {
+                state.gaps.push(Gap::published(&key, &why));
+                vec![]
+            }
         }
     }
 
@@ -362,11 +376,14 @@ impl<'a> Crawl<'a> {
         last_modified: Option<String>,
         content_type: &str,
         body: &str,
-    ) -> DocScan {
+    ) -> Result<DocScan, String> {
         let content_type = content_type.to_ascii_lowercase();
-        // What the server says it is wins over what the link said.
+        // What the server says it is wins over what the link said (a
+        // sitemap or robots.txt keeps its kind unless it is a page).
         let kind = if content_type.contains("html") {
             DocKind::Page
+        } else if matches!(kind, DocKind::Sitemap | DocKind::Robots) {
+            kind
         } else if content_type.contains("css") {
             DocKind::StyleSheet
         } else if content_type.contains("javascript") || content_type.contains("ecmascript") {
@@ -378,6 +395,8 @@ impl<'a> Crawl<'a> {
             DocKind::Page => published::read_page(body, url, &self.site, self.known),
             DocKind::StyleSheet => published::read_style_sheet(body, url, &self.site, self.known),
             DocKind::Script => published::read_script(body, self.known),
+            DocKind::Sitemap => sitemap::read_sitemap(body, url, &self.site)?,
+            DocKind::Robots => sitemap::read_robots(body, url, &self.site),
         };
         let mut uses: Vec<Use> = read
             .uses
@@ -392,13 +411,13 @@ impl<'a> Crawl<'a> {
         uses.dedup();
         let mut links: Vec<(String, DocKind)> = read.links.into_iter().map(|(u, k)| (u.to_string(), k)).collect();
         links.dedup();
-        DocScan {
+        Ok(DocScan {
             kind,
             etag,
             last_modified,
             uses,
             links,
-        }
+        })
     }
 }
 
@@ -413,17 +432,4 @@ fn push(
         progress.add(Count::PublishedQueued, 1);
         queue.push_back((url, kind));
     }
-}
-
-/// An error and its sources, as one line (reqwest's own message names only
-/// the outermost).
-fn causes(e: &dyn std::error::Error) -> String {
-    let mut out = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        out.push_str(": ");
-        out.push_str(&s.to_string());
-        source = s.source();
-    }
-    out
 }

@@ -108,6 +108,45 @@ pub struct ScanSummary {
     pub published_origin: Option<String>,
     /// How long reading the published site took, in milliseconds.
     pub published_millis: u64,
+    /// The utility pages of the published site that were read: the 404
+    /// page (the body of every 404 answer) and the password page (the body
+    /// of every 401).
+    pub utility_pages: Vec<UtilityPage>,
+    /// Links of the published site to paths that do not exist (answered
+    /// 404): broken links, not gaps, since what they show is the 404 page.
+    pub broken_links: Vec<String>,
+}
+
+/// A utility page of the published site that a scan read.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct UtilityPage {
+    /// Which one.
+    pub kind: UtilityKind,
+    /// Where its uses are placed (`https://www.example.com/404`).
+    pub url: String,
+}
+
+/// Webflow's utility pages that the published site serves with an error
+/// status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub enum UtilityKind {
+    /// The 404 page, served with status 404 for every path that does not exist.
+    NotFound,
+    /// The password page, served with status 401 for each protected page.
+    Password,
+}
+
+impl std::fmt::Display for UtilityKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::NotFound => "the 404 page",
+            Self::Password => "the password page",
+        })
+    }
 }
 
 /// Where a site uses its assets, as of its last scan. Kept between runs

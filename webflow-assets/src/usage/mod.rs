@@ -35,6 +35,7 @@
 
 mod cms;
 mod crawl;
+mod fetch;
 mod gap;
 mod html;
 mod index;
@@ -44,15 +45,16 @@ mod progress;
 mod published;
 mod published_options;
 mod published_scan;
+mod sitemap;
 mod refs;
 mod relink;
 mod scan;
 mod values;
 
-pub use published_options::PublishedOptions;
+pub use published_options::{PublishedOptions, SitePassword};
 pub use gap::Gap;
 pub(crate) use index::{CollectionScan, ContentScan, FieldValue, ItemScan, ItemsScan};
-pub use index::{ScanSummary, UsageIndex};
+pub use index::{ScanSummary, UsageIndex, UtilityKind, UtilityPage};
 pub use place::{Place, Use, UseKind};
 pub use progress::{ProgressSnapshot, ScanProgress};
 pub use relink::{ItemRelink, RelinkOutcome, Replacement, plan_relinks};
@@ -60,7 +62,7 @@ pub use relink::{ItemRelink, RelinkOutcome, Replacement, plan_relinks};
 /// What neither the Data API nor the published site shows, and so what a
 /// scan cannot see: an asset used only there is reported as unused.
 pub const BLIND_SPOTS: [&str; 3] = [
-    "published pages that no page links to and the API does not list (and a paginated list's later pages)",
+    "published pages that no page, no sitemap and no API list names (and a paginated list's later pages)",
     "URLs that scripts build at run time, and styles or custom code changed but not yet published",
     "uses outside the site: emails, other sites and documents that link an asset's URL",
 ];

@@ -28,6 +28,10 @@ pub(crate) enum DocKind {
     StyleSheet,
     /// A script it links.
     Script,
+    /// A sitemap (or sitemap index): the site's own list of its pages.
+    Sitemap,
+    /// `robots.txt`, for its `Sitemap:` lines.
+    Robots,
 }
 
 /// Which URLs belong to the site: its hosts (the crawl's own, its custom
@@ -58,7 +62,7 @@ impl SiteUrls {
     /// A page of the site: on its hosts, not a file of another kind.
     /// Queries and fragments are dropped: they show the same page (a
     /// paginated list's items have template pages of their own).
-    fn page(&self, mut url: Url) -> Option<Url> {
+    pub(crate) fn page(&self, mut url: Url) -> Option<Url> {
         if !self.is_site_host(&url) {
             return None;
         }
@@ -81,10 +85,13 @@ impl SiteUrls {
                 .is_some_and(|first| first.eq_ignore_ascii_case(&self.site_id))
     }
 
-    /// A style sheet or script of the site: on its hosts or its CDN folder.
+    /// A style sheet or script a page loads: on any web host, since what a
+    /// browser loads to show the page is part of the page (a user's own
+    /// CDN, jsDelivr, GitHub Pages). Nothing read there leads off the site:
+    /// only style sheets and scripts are read off it, never pages.
     fn resource(&self, mut url: Url) -> Option<Url> {
         url.set_fragment(None);
-        (self.is_site_host(&url) || self.is_on_cdn(&url)).then_some(url)
+        matches!(url.scheme(), "http" | "https").then_some(url)
     }
 }
 
@@ -161,6 +168,15 @@ pub(crate) fn read_page(html: &str, base: &Url, site: &SiteUrls, known: &Known) 
             _ => {}
         }
     }
+    // `@import` in a `<style>` of the page (head or body custom code).
+    for (span, _) in texts.iter().filter(|(_, within)| *within == TextIn::Style) {
+        read.links.extend(
+            imports(&html[span.clone()])
+                .filter_map(|href| base.join(href).ok())
+                .filter_map(|url| site.resource(url))
+                .map(|url| (url, DocKind::StyleSheet)),
+        );
+    }
     for found in refs::find(html, known) {
         let at = found.range.start;
         let kind = match tags.iter().find(|t| t.span.contains(&at)) {
@@ -199,11 +215,20 @@ fn links_of(tag: &Tag, base: &mut Url, site: &SiteUrls, out: &mut Vec<(Url, DocK
         }
         b"link" => {
             let rel = tag.attribute(b"rel").unwrap_or("").to_ascii_lowercase();
-            if rel.split_ascii_whitespace().any(|r| r == "stylesheet")
-                && let Some(url) = tag.attribute(b"href").and_then(|h| join(base, h))
-                && let Some(css) = site.resource(url)
+            let rels = || rel.split_ascii_whitespace();
+            let href = tag.attribute(b"href").and_then(|h| join(base, h));
+            if rels().any(|r| r == "stylesheet")
+                && let Some(css) = href.clone().and_then(|u| site.resource(u))
             {
                 out.push((css, DocKind::StyleSheet));
+            }
+            // A locale's version of the page (Webflow's localization writes
+            // one for each locale).
+            if rels().any(|r| r == "alternate")
+                && tag.attribute(b"hreflang").is_some()
+                && let Some(page) = href.and_then(|u| site.page(u))
+            {
+                out.push((page, DocKind::Page));
             }
         }
         b"script" => {
@@ -329,7 +354,7 @@ mod tests {
     }
 
     #[test]
-    fn links_stay_on_the_site_and_its_cdn_folder() {
+    fn pages_stay_on_the_site_and_style_sheets_and_scripts_come_from_anywhere() {
         let html = format!(
             "<link rel=stylesheet href=\"https://cdn.prod.website-files.com/{SITE}/css/x.webflow.css\">\
              <link rel=stylesheet href=\"https://fonts.googleapis.com/css?family=Inter\">\
@@ -344,7 +369,9 @@ mod tests {
             links,
             [
                 (format!("https://cdn.prod.website-files.com/{SITE}/css/x.webflow.css"), DocKind::StyleSheet),
+                ("https://fonts.googleapis.com/css?family=Inter".to_owned(), DocKind::StyleSheet),
                 (format!("https://www.example.com/{SITE}/js/webflow.js"), DocKind::Script),
+                ("https://cdn.jsdelivr.net/x.js".to_owned(), DocKind::Script),
                 ("https://www.example.com/blog/post-1".to_owned(), DocKind::Page),
                 ("https://example.webflow.io/team".to_owned(), DocKind::Page),
                 ("https://www.example.com/contact.html".to_owned(), DocKind::Page),
@@ -364,10 +391,30 @@ mod tests {
         assert!(read.uses.iter().all(|(id, k)| id == A && *k == UseKind::StyleSheet));
         assert_eq!(
             read.links,
-            [(
-                Url::parse(&format!("https://www.example.com/{SITE}/css/more.css")).unwrap(),
-                DocKind::StyleSheet
-            )]
+            [
+                (
+                    Url::parse(&format!("https://www.example.com/{SITE}/css/more.css")).unwrap(),
+                    DocKind::StyleSheet
+                ),
+                (Url::parse("https://fonts.googleapis.com/x.css").unwrap(), DocKind::StyleSheet)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_page_names_the_imports_of_its_style_elements_and_its_locales() {
+        let html = "<head><link rel=alternate hreflang=fr href=\"/fr/about\"><link rel=alternate type=application/rss+xml href=\"/feed\">\
+             <style>@import url('https://user.github.io/site.css'); .a{color:red}</style></head>\
+             <body><style>@import \"/custom.css\";</style></body>";
+        let read = read_page(html, &base(), &site(), &Known::default());
+        let links: Vec<(String, DocKind)> = read.links.iter().map(|(u, k)| (u.to_string(), *k)).collect();
+        assert_eq!(
+            links,
+            [
+                ("https://www.example.com/fr/about".to_owned(), DocKind::Page),
+                ("https://user.github.io/site.css".to_owned(), DocKind::StyleSheet),
+                ("https://www.example.com/custom.css".to_owned(), DocKind::StyleSheet),
+            ]
         );
     }
 }

@@ -38,6 +38,39 @@ pub struct PublishedOptions {
     pub max_document_bytes: u64,
     /// How long the whole crawl may take (default 15 minutes).
     pub max_time: Duration,
+    /// The password of the site's password-protected pages: given, the
+    /// crawl fills the password page's form with it (only on the site's
+    /// own hosts) and reads the pages behind it; not given, each such page
+    /// is a gap.
+    pub password: Option<SitePassword>,
+}
+
+/// A password of the published site: never shown by `Debug`.
+///
+/// ```
+/// use webflow_assets::usage::SitePassword;
+///
+/// let p = SitePassword::new("hunter2");
+/// assert_eq!(format!("{p:?}"), "SitePassword(<redacted>)");
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct SitePassword(String);
+
+impl SitePassword {
+    /// Wraps a password.
+    pub fn new(password: impl Into<String>) -> Self {
+        Self(password.into())
+    }
+
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for SitePassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SitePassword(<redacted>)")
+    }
 }
 
 impl Default for PublishedOptions {
@@ -51,6 +84,7 @@ impl Default for PublishedOptions {
             max_bytes: 1 << 30,
             max_document_bytes: 16 << 20,
             max_time: Duration::from_secs(15 * 60),
+            password: None,
         }
     }
 }
@@ -97,6 +131,12 @@ impl PublishedOptions {
     /// How long the whole crawl may take.
     pub fn max_time(mut self, t: Duration) -> Self {
         self.max_time = t;
+        self
+    }
+
+    /// The password of the site's password-protected pages.
+    pub fn password(mut self, password: SitePassword) -> Self {
+        self.password = Some(password);
         self
     }
 }

@@ -90,15 +90,25 @@ impl Client {
             let Some(slug) = index.collections.get(collection).and_then(|c| c.slug.clone()) else {
                 continue;
             };
-            // The primary locale's live list: each item is published at
-            // its collection's folder.
-            if let Some(list) = index.item_lists.get(&format!("{collection}||live")) {
-                paths.extend(
-                    list.items
-                        .values()
-                        .filter_map(|i| i.slug.as_deref())
-                        .map(|item| format!("/{slug}/{item}")),
-                );
+            // Each locale's live list: each item is published at its
+            // collection's folder, under the locale's subdirectory.
+            for locale in &scan.locales {
+                let prefix = locale
+                    .subdirectory
+                    .as_deref()
+                    .map(|s| s.trim_matches('/'))
+                    .filter(|s| !s.is_empty() && locale.id.is_some())
+                    .map(|s| format!("/{s}"))
+                    .unwrap_or_default();
+                let cms = locale.cms_id.as_deref().filter(|_| locale.id.is_some()).unwrap_or("");
+                if let Some(list) = index.item_lists.get(&format!("{collection}|{cms}|live")) {
+                    paths.extend(
+                        list.items
+                            .values()
+                            .filter_map(|i| i.slug.as_deref())
+                            .map(|item| format!("{prefix}/{slug}/{item}")),
+                    );
+                }
             }
         }
         if paths.is_empty() {
@@ -139,6 +149,8 @@ impl Client {
         scan.summary.published_not_modified = counts.not_modified;
         scan.summary.published_bytes = counts.bytes;
         scan.summary.published_origin = Some(origin.to_string());
+        scan.summary.utility_pages = counts.utility_pages;
+        scan.summary.broken_links = counts.broken_links;
         index.published = PublishedScan {
             origin: Some(origin.to_string()),
             docs,

@@ -23,12 +23,14 @@ use crate::validate::Origin;
 /// Content reads in flight at once (they share the client's rate gate).
 const CONCURRENCY: usize = 4;
 
-/// A locale: its id and CMS id, and its tag; `None` ids for the primary one.
+/// A locale: its id and CMS id, its tag, and the subdirectory its pages
+/// are published under; `None` ids for the primary one.
 #[derive(Clone, Debug)]
 pub(super) struct Locale {
     pub id: Option<String>,
     pub cms_id: Option<String>,
     pub tag: Option<String>,
+    pub subdirectory: Option<String>,
 }
 
 /// What one scan shares between its parts.
@@ -40,7 +42,7 @@ pub(super) struct Scan {
     pub relinking: BTreeSet<String>,
     pub gaps: Vec<Gap>,
     pub summary: ScanSummary,
-    /// What the primary locale's page list tells the crawl.
+    /// What every locale's page list tells the crawl.
     pub pages: PublishedPages,
     pub progress: ScanProgress,
 }
@@ -144,6 +146,7 @@ impl Client {
                 id: None,
                 cms_id: None,
                 tag: None,
+                subdirectory: None,
             }],
             relinking: index.relinking.clone(),
             gaps: Vec::new(),
@@ -164,6 +167,7 @@ impl Client {
                             id: Some(l.id),
                             cms_id: l.cms_locale_id,
                             tag: l.tag.or(l.display_name),
+                            subdirectory: l.subdirectory,
                         }),
                 );
             }
@@ -216,9 +220,7 @@ impl Client {
             let mut stale = Vec::new();
             scan.summary.pages += pages.len();
             for page in pages {
-                if locale.id.is_none() {
-                    scan.pages.note(&page);
-                }
+                scan.pages.note(&page, locale.subdirectory.as_deref());
                 let key = content_key(&page.id, &locale);
                 let stamp = page.last_updated.map(|t| t.to_rfc3339());
                 match previous.pages.get(&key) {
