@@ -54,7 +54,7 @@ pub(crate) fn get_site(shared: &Shared, site: &str, rate: Rate) -> Response<Body
         .map(|l| {
             json!({"id": l.id, "cmsLocaleId": l.cms_locale_id, "enabled": true,
                    "displayName": l.tag, "redirect": true,
-                   "subdirectory": l.tag.to_ascii_lowercase(), "tag": l.tag})
+                   "subdirectory": crate::publish::subdirectory(l), "tag": l.tag})
         })
         .collect();
     count(&shared.stats.operations.site_fetched);
@@ -121,15 +121,20 @@ pub(crate) fn list_pages(shared: &Shared, site: &str, query: &str, rate: Rate) -
         Ok(p) => p,
         Err(resp) => return *resp,
     };
+    let subdirectory = locale
+        .as_deref()
+        .and_then(|id| model.locales.iter().find(|l| l.id == id))
+        .map(crate::publish::subdirectory);
     let all = model
         .pages
         .iter()
+        .filter(|p| !p.unlisted)
         .map(|p| {
             json!({"id": p.id, "siteId": site, "title": p.title, "slug": p.slug,
                    "createdOn": stamp(&p.last_updated), "lastUpdated": stamp(&p.last_updated),
                    "archived": false, "draft": false, "collectionId": p.collection_id,
                    "localeId": locale.as_deref().unwrap_or(PRIMARY_LOCALE_ID),
-                   "publishedPath": crate::publish::path_of(p)})
+                   "publishedPath": crate::publish::path_in(p, subdirectory.as_deref())})
         })
         .collect();
     count(&shared.stats.operations.pages_listed);

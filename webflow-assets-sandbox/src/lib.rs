@@ -31,6 +31,7 @@ mod faults;
 mod handlers;
 mod post_policy;
 mod publish;
+mod published_pages;
 mod render;
 mod requests;
 mod respond;

@@ -1,29 +1,60 @@
 //! The published site, at a host of its own, as Webflow's hosting serves
-//! it: each static page as HTML made from its nodes (with the site's head
-//! extras, custom code and a link to every page), a template page per live
-//! item, the site's style sheet and script under `/<site id>/`, conditional
-//! requests (ETag, Last-Modified) answered with 304, and the site model's
-//! password-protected, broken, slow and redirecting pages.
+//! it: each static page (in every locale, under the locale's
+//! subdirectory), a template page per live item, the site's style sheet
+//! and script under `/<site id>/`, `sitemap.xml` and `robots.txt`; the 404
+//! page with status 404 for every path that does not exist, the password
+//! page with status 401 for each protected page (its form, posted to
+//! `/.wf_auth` with the site's password, sets the cookie that opens it);
+//! conditional requests (ETag, Last-Modified) answered with 304, gzip when
+//! asked; and the site model's broken, slow and redirecting pages.
 
+use std::io::Write;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
+use http_body_util::BodyExt;
 use hyper::body::Incoming;
-use hyper::{Request, Response, StatusCode};
+use hyper::{Method, Request, Response, StatusCode};
 use serde_json::Value;
 
+use crate::published_pages::{self as pages, Shown};
 use crate::respond::{Body, full};
 use crate::shared::Shared;
-use crate::site::{PageModel, SiteModel};
+use crate::site::{LocaleModel, PageModel, SiteModel};
+
+pub(crate) use crate::published_pages::{path_in, subdirectory};
 
 /// One answer of the published host, before conditional requests.
 enum Served {
     Document {
+        status: StatusCode,
         content_type: &'static str,
         body: String,
+        /// Compressed with this `Content-Encoding` whatever was asked.
+        forced_encoding: Option<String>,
     },
     Status(StatusCode, &'static str),
     Redirect(String),
+}
+
+impl Served {
+    fn ok(content_type: &'static str, body: String) -> Self {
+        Self::Document {
+            status: StatusCode::OK,
+            content_type,
+            body,
+            forced_encoding: None,
+        }
+    }
+
+    fn html(status: StatusCode, body: String) -> Self {
+        Self::Document {
+            status,
+            content_type: "text/html; charset=utf-8",
+            body,
+            forced_encoding: None,
+        }
+    }
 }
 
 pub(crate) async fn route(shared: &Shared, req: Request<Incoming>) -> Response<Body> {
@@ -32,16 +63,25 @@ pub(crate) async fn route(shared: &Shared, req: Request<Incoming>) -> Response<B
         .published_requests
         .fetch_add(1, Ordering::Relaxed);
     let path = req.uri().path().to_owned();
+    if req.method() == Method::POST && path == "/.wf_auth" {
+        return log_in(shared, req).await;
+    }
+    let cookies = header_text(&req, hyper::header::COOKIE).unwrap_or_default();
     let (served, delay, last_published) = {
         let site = shared.site();
-        let (served, delay) = serve(shared, &site, &path);
+        let (served, delay) = serve(shared, &site, &path, &cookies);
         (served, delay, site.publish.last_published)
     };
     if delay > 0 {
         tokio::time::sleep(Duration::from_millis(delay)).await;
     }
-    let (content_type, body) = match served {
-        Served::Document { content_type, body } => (content_type, body),
+    let (status, content_type, body, forced) = match served {
+        Served::Document {
+            status,
+            content_type,
+            body,
+            forced_encoding,
+        } => (status, content_type, body, forced_encoding),
         Served::Status(status, text) => return status_page(status, text),
         Served::Redirect(to) => {
             let mut resp = status_page(StatusCode::MOVED_PERMANENTLY, "moved");
@@ -53,17 +93,13 @@ pub(crate) async fn route(shared: &Shared, req: Request<Incoming>) -> Response<B
     };
     let etag = format!("\"{}\"", webflow_assets::md5_hex(body.as_bytes()));
     let last_modified = httpdate::fmt_http_date(last_published.into());
-    let header = |name: hyper::header::HeaderName| {
-        req.headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-    };
-    // ETag wins over the date, as RFC 9110 says.
-    let unchanged = match header(hyper::header::IF_NONE_MATCH) {
-        Some(tags) => tags.split(',').any(|t| t.trim() == etag),
-        None => header(hyper::header::IF_MODIFIED_SINCE).is_some_and(|d| d == last_modified),
-    };
+    // ETag wins over the date, as RFC 9110 says; only a page found is
+    // answered 304 (a 404 or 401 is sent whole each time).
+    let unchanged = status == StatusCode::OK
+        && match header_text(&req, hyper::header::IF_NONE_MATCH) {
+            Some(tags) => tags.split(',').any(|t| t.trim() == etag),
+            None => header_text(&req, hyper::header::IF_MODIFIED_SINCE).is_some_and(|d| d == last_modified),
+        };
     let mut resp = if unchanged {
         shared
             .stats
@@ -77,22 +113,108 @@ pub(crate) async fn route(shared: &Shared, req: Request<Incoming>) -> Response<B
             .stats
             .published_downloads
             .fetch_add(1, Ordering::Relaxed);
-        let mut r = Response::new(full(body));
+        let asks_gzip = header_text(&req, hyper::header::ACCEPT_ENCODING).is_some_and(|a| {
+            a.split(',')
+                .any(|e| e.split(';').next().is_some_and(|e| e.trim().eq_ignore_ascii_case("gzip")))
+        });
+        let encoding = forced.or_else(|| asks_gzip.then(|| "gzip".to_owned()));
+        let mut r = match &encoding {
+            Some(e) => {
+                let mut r = Response::new(full(gzip(body.as_bytes())));
+                if let Ok(v) = hyper::header::HeaderValue::from_str(e) {
+                    r.headers_mut().insert(hyper::header::CONTENT_ENCODING, v);
+                }
+                r
+            }
+            None => Response::new(full(body)),
+        };
+        *r.status_mut() = status;
         r.headers_mut().insert(
             hyper::header::CONTENT_TYPE,
             hyper::header::HeaderValue::from_static(content_type),
         );
+        r.headers_mut().insert(
+            hyper::header::VARY,
+            hyper::header::HeaderValue::from_static("Accept-Encoding"),
+        );
         r
     };
-    for (name, value) in [
-        (hyper::header::ETAG, etag),
-        (hyper::header::LAST_MODIFIED, last_modified),
-    ] {
-        if let Ok(v) = hyper::header::HeaderValue::from_str(&value) {
-            resp.headers_mut().insert(name, v);
+    if status == StatusCode::OK {
+        for (name, value) in [
+            (hyper::header::ETAG, etag),
+            (hyper::header::LAST_MODIFIED, last_modified),
+        ] {
+            if let Ok(v) = hyper::header::HeaderValue::from_str(&value) {
+                resp.headers_mut().insert(name, v);
+            }
         }
     }
     resp
+}
+
+fn header_text(req: &Request<Incoming>, name: hyper::header::HeaderName) -> Option<String> {
+    req.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    // Writing to a Vec cannot fail.
+    let _ = encoder.write_all(bytes);
+    encoder.finish().unwrap_or_default()
+}
+
+/// The cookie that opens the protected page at `path` for `password`.
+fn auth_cookie(path: &str, password: &str) -> (String, String) {
+    let name = format!("wf_auth_{}", &webflow_assets::md5_hex(path.as_bytes())[..8]);
+    let value = webflow_assets::md5_hex(format!("{password}\n{path}").as_bytes());
+    (name, value)
+}
+
+/// `POST /.wf_auth` from the password page's form: the right password
+/// sets the page's cookie and redirects to it; a wrong one shows the
+/// password page again (401).
+async fn log_in(shared: &Shared, req: Request<Incoming>) -> Response<Body> {
+    // A form of a password and two paths: 64 KiB is plenty.
+    let body = match http_body_util::Limited::new(req.into_body(), 64 << 10).collect().await {
+        Ok(b) => b.to_bytes(),
+        Err(_) => return status_page(StatusCode::PAYLOAD_TOO_LARGE, "Too large"),
+    };
+    let form: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
+    let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let path = field("path").unwrap_or_else(|| "/".to_owned());
+    let site = shared.site();
+    let accepted = site
+        .publish
+        .password
+        .as_deref()
+        .filter(|p| field("pass").as_deref() == Some(*p));
+    match accepted {
+        Some(password) => {
+            let (name, value) = auth_cookie(&path, password);
+            let mut resp = status_page(StatusCode::FOUND, "Found");
+            for (header, v) in [
+                (hyper::header::LOCATION, path.clone()),
+                (hyper::header::SET_COOKIE, format!("{name}={value}; Path={path}; HttpOnly")),
+            ] {
+                if let Ok(v) = hyper::header::HeaderValue::from_str(&v) {
+                    resp.headers_mut().insert(header, v);
+                }
+            }
+            resp
+        }
+        None => {
+            let mut resp = Response::new(full(pages::password_page(shared, &site, &path)));
+            *resp.status_mut() = StatusCode::UNAUTHORIZED;
+            resp.headers_mut().insert(
+                hyper::header::CONTENT_TYPE,
+                hyper::header::HeaderValue::from_static("text/html; charset=utf-8"),
+            );
+            resp
+        }
+    }
 }
 
 fn status_page(status: StatusCode, text: &'static str) -> Response<Body> {
@@ -106,191 +228,116 @@ fn status_page(status: StatusCode, text: &'static str) -> Response<Body> {
 }
 
 /// What `path` shows, and how long it waits first.
-fn serve(shared: &Shared, site: &SiteModel, path: &str) -> (Served, u64) {
+fn serve(shared: &Shared, site: &SiteModel, path: &str, cookies: &str) -> (Served, u64) {
     if !site.publish.published {
         return (
             Served::Status(StatusCode::NOT_FOUND, "This site is not published"),
             0,
         );
     }
+    let missing = || Served::html(StatusCode::NOT_FOUND, pages::not_found_page(shared, site));
     let site_id = &shared.config.site_id;
     let folder = format!("/{site_id}/");
     if let Some(file) = path.strip_prefix(&folder) {
         return match file {
-            "css/sandbox-site.webflow.css" => (
-                Served::Document {
-                    content_type: "text/css",
-                    body: site.publish.css.clone(),
-                },
-                0,
-            ),
-            "js/sandbox-site.js" => (
-                Served::Document {
-                    content_type: "application/javascript",
-                    body: site.publish.script.clone(),
-                },
-                0,
-            ),
-            _ => (Served::Status(StatusCode::NOT_FOUND, "Not found"), 0),
+            "css/sandbox-site.webflow.css" => (Served::ok("text/css", site.publish.css.clone()), 0),
+            "js/sandbox-site.js" => (Served::ok("application/javascript", site.publish.script.clone()), 0),
+            _ => (missing(), 0),
         };
     }
-    let slug = path.trim_matches('/');
-    let statics = site.pages.iter().filter(|p| p.collection_id.is_none());
-    let page = statics
-        .clone()
-        .find(|p| p.slug == slug || (slug.is_empty() && (p.slug == "index" || p.slug.is_empty())));
-    if let Some(page) = page {
-        if page.password {
-            return (
-                Served::Status(StatusCode::UNAUTHORIZED, "This page is password protected"),
-                page.delay_ms,
-            );
+    match path {
+        "/robots.txt" if site.publish.sitemap => return (Served::ok("text/plain", pages::robots(shared)), 0),
+        "/sitemap.xml" if site.publish.sitemap => {
+            return (Served::ok("application/xml", pages::sitemap(shared, site)), 0);
         }
-        if let Some(status) = page.status {
-            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            return (Served::Status(status, "Error"), page.delay_ms);
-        }
-        if let Some(to) = &page.redirect {
-            return (Served::Redirect(to.clone()), page.delay_ms);
-        }
-        let body = nodes_html(shared, &page.nodes);
-        return (
-            document(shared, site, page, &page.title, &body),
-            page.delay_ms,
-        );
+        _ => {}
+    }
+    let trimmed = path.trim_matches('/');
+    // A secondary locale's pages are under its subdirectory.
+    let (first, rest) = trimmed.split_once('/').unwrap_or((trimmed, ""));
+    let (locale, slug) = match site.locales.iter().find(|l| subdirectory(l) == first) {
+        Some(l) => (Some(l), rest),
+        None => (None, trimmed),
+    };
+    let page = site.pages.iter().filter(|p| p.collection_id.is_none()).find(|p| {
+        p.slug == slug || (slug.is_empty() && (p.slug == "index" || p.slug.is_empty()))
+    });
+    if let Some(page) = page.filter(|p| !pages::is_utility(p)) {
+        return (static_page(shared, site, page, locale, path, cookies), page.delay_ms);
     }
     // Every site has a home page: a model without one shows an empty one.
     if slug.is_empty() {
         let home = PageModel::home();
-        return (document(shared, site, &home, "Home", ""), 0);
+        let shown = Shown { page: &home, locale, title: "Home", body: String::new() };
+        return (Served::ok("text/html; charset=utf-8", pages::document(shared, site, &shown)), 0);
     }
-    // A template page: /<collection slug>/<item slug>, for live items.
-    if let Some((folder, item_slug)) = slug.split_once('/')
-        && let Some(collection) = site.collections.iter().find(|c| c.slug == folder)
-        && let Some(template) = site
-            .pages
-            .iter()
-            .find(|p| p.collection_id.as_deref() == Some(collection.id.as_str()))
-        && let Some(live) = collection
-            .items
-            .iter()
-            .filter_map(|i| i.live.as_ref())
-            .find(|l| l.get("slug").and_then(Value::as_str) == Some(item_slug))
-    {
-        let name = live
-            .get("name")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_owned();
-        let fields: String = live.values().map(field_html).collect();
-        let body = format!("<article><h1>{}</h1>{fields}</article>", escape(&name));
-        return (
-            document(shared, site, template, &name, &body),
-            template.delay_ms,
-        );
+    if let Some((served, delay)) = template_page(shared, site, locale, slug) {
+        return (served, delay);
     }
-    (Served::Status(StatusCode::NOT_FOUND, "Page not found"), 0)
+    (missing(), 0)
 }
 
-/// A whole page: the site's head extras, the page's, the body, a link to
-/// every static page, custom code.
-fn document(
+/// A static page: behind its password, broken, redirecting, or shown.
+fn static_page(
     shared: &Shared,
     site: &SiteModel,
     page: &PageModel,
-    title: &str,
-    body: &str,
+    locale: Option<&LocaleModel>,
+    path: &str,
+    cookies: &str,
 ) -> Served {
-    let site_id = &shared.config.site_id;
-    let asset = |id: &Option<String>| id.as_deref().and_then(|id| hosted(shared, id));
-    let mut head = format!("<meta charset=\"utf-8\"><title>{}</title>", escape(title));
-    if let Some(og) = asset(&page.og_image).or_else(|| asset(&site.publish.og_image)) {
-        head.push_str(&format!("<meta content=\"{og}\" property=\"og:image\">"));
+    if page.password {
+        let opened = site.publish.password.as_deref().is_some_and(|password| {
+            let (name, value) = auth_cookie(path, password);
+            cookies.split(';').any(|c| c.trim() == format!("{name}={value}"))
+        });
+        if !opened {
+            return Served::html(StatusCode::UNAUTHORIZED, pages::password_page(shared, site, path));
+        }
     }
-    if let Some(icon) = asset(&site.publish.favicon) {
-        head.push_str(&format!(
-            "<link href=\"{icon}\" rel=\"shortcut icon\" type=\"image/x-icon\">"
-        ));
+    if let Some(status) = page.status {
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        return Served::Status(status, "Error");
     }
-    if let Some(clip) = asset(&site.publish.webclip) {
-        head.push_str(&format!("<link href=\"{clip}\" rel=\"apple-touch-icon\">"));
+    if let Some(to) = &page.redirect {
+        return Served::Redirect(to.clone());
     }
-    head.push_str(&format!(
-        "<link href=\"/{site_id}/css/sandbox-site.webflow.css\" rel=\"stylesheet\" type=\"text/css\">"
-    ));
-    head.push_str(&site.publish.head_code);
-    head.push_str(&page.head);
-    let nav: String = site
+    let nodes = locale
+        .and_then(|l| page.localized.get(&l.id))
+        .unwrap_or(&page.nodes);
+    let shown = Shown { page, locale, title: &page.title, body: pages::nodes_html(shared, nodes) };
+    Served::Document {
+        status: StatusCode::OK,
+        content_type: "text/html; charset=utf-8",
+        body: pages::document(shared, site, &shown),
+        forced_encoding: page.served_encoding.clone(),
+    }
+}
+
+/// A template page: /<collection slug>/<item slug>, for live items.
+fn template_page(
+    shared: &Shared,
+    site: &SiteModel,
+    locale: Option<&LocaleModel>,
+    slug: &str,
+) -> Option<(Served, u64)> {
+    let (folder, item_slug) = slug.split_once('/')?;
+    let collection = site.collections.iter().find(|c| c.slug == folder)?;
+    let template = site
         .pages
         .iter()
-        .filter(|p| p.collection_id.is_none())
-        .map(|p| format!("<a href=\"{}\">{}</a>", path_of(p), escape(&p.title)))
-        .collect();
-    Served::Document {
-        content_type: "text/html; charset=utf-8",
-        body: format!(
-            "<!DOCTYPE html><html data-wf-site=\"{site_id}\" data-wf-page=\"{}\"><head>{head}</head>\
-             <body><nav>{nav}</nav>{body}{}{}<script src=\"/{site_id}/js/sandbox-site.js\" type=\"text/javascript\"></script></body></html>",
-            page.id, page.html, site.publish.body_code
-        ),
-    }
-}
-
-/// Where a static page is published: `/` for the home page (slug `index`),
-/// else `/<slug>`, as Webflow's `publishedPath` says.
-pub(crate) fn path_of(page: &PageModel) -> String {
-    if page.slug == "index" || page.slug.is_empty() {
-        "/".to_owned()
-    } else {
-        format!("/{}", page.slug)
-    }
-}
-
-/// A page's nodes as HTML: image nodes as `<img>`, text nodes' HTML.
-fn nodes_html(shared: &Shared, nodes: &[Value]) -> String {
-    nodes
+        .find(|p| p.collection_id.as_deref() == Some(collection.id.as_str()))?;
+    let live = collection
+        .items
         .iter()
-        .map(|node| {
-            if let Some(id) = node.pointer("/image/assetId").and_then(Value::as_str) {
-                match hosted(shared, id) {
-                    Some(url) => format!("<img src=\"{url}\" loading=\"lazy\" alt=\"\">"),
-                    None => String::new(),
-                }
-            } else if let Some(html) = node.pointer("/text/html").and_then(Value::as_str) {
-                html.to_owned()
-            } else {
-                String::new()
-            }
-        })
-        .collect()
-}
-
-/// A live field as a template page shows it: an image or file by its URL,
-/// rich text as it is, other text escaped.
-fn field_html(value: &Value) -> String {
-    match value {
-        Value::Object(o) => match o.get("url").and_then(Value::as_str) {
-            Some(url) => format!("<img src=\"{}\" alt=\"\">", escape(url)),
-            None => String::new(),
-        },
-        Value::Array(a) => a.iter().map(field_html).collect(),
-        Value::String(s) if s.contains('<') => s.clone(),
-        Value::String(s) => format!("<p>{}</p>", escape(s)),
-        _ => String::new(),
-    }
-}
-
-/// The hosted URL of an asset of the store, by id.
-fn hosted(shared: &Shared, id: &str) -> Option<String> {
-    let site = &shared.config.site_id;
-    let asset = crate::store::find_asset(&shared.store, site, id)?;
-    let name = asset.key.rsplit('/').next()?.to_owned();
-    Some(crate::render::hosted_url(shared, site, &name))
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+        .filter_map(|i| i.live.as_ref())
+        .find(|l| l.get("slug").and_then(Value::as_str) == Some(item_slug))?;
+    let name = live.get("name").and_then(Value::as_str).unwrap_or("");
+    let fields: String = live.values().map(pages::field_html).collect();
+    let body = format!("<article><h1>{}</h1>{fields}</article>", pages::escape(name));
+    let shown = Shown { page: template, locale, title: name, body };
+    Some((
+        Served::ok("text/html; charset=utf-8", pages::document(shared, site, &shown)),
+        template.delay_ms,
+    ))
 }

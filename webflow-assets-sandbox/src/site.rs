@@ -88,6 +88,20 @@ pub struct PublishModel {
     /// Custom code at the end of every page's `<body>`.
     #[serde(default)]
     pub body_code: String,
+    /// The password of the pages behind one (`password: true`): posted to
+    /// `/.wf_auth` from the password page's form, it sets the cookie that
+    /// opens the page. `None`: no password opens them.
+    #[serde(default)]
+    pub password: Option<String>,
+    /// Whether `/sitemap.xml` (every page, item page and locale, with
+    /// `hreflang` alternates) and a `robots.txt` naming it are published
+    /// (default: yes, as Webflow does).
+    #[serde(default = "yes")]
+    pub sitemap: bool,
+    /// Whether each page's head links its other locales' versions with
+    /// `<link rel="alternate" hreflang>` (default: yes, as Webflow does).
+    #[serde(default = "yes")]
+    pub hreflang: bool,
 }
 
 impl Default for PublishModel {
@@ -102,6 +116,9 @@ impl Default for PublishModel {
             script: String::new(),
             head_code: String::new(),
             body_code: String::new(),
+            password: None,
+            sitemap: true,
+            hreflang: true,
         }
     }
 }
@@ -138,7 +155,10 @@ pub struct LocaleModel {
     pub tag: String,
 }
 
-/// A page and its static content.
+/// A page and its static content. A page of slug `404` is the site's 404
+/// page (served with status 404 for every path that does not exist), one
+/// of slug `401` its password page (served with status 401 for each page
+/// behind the password), as Webflow's utility pages are.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PageModel {
@@ -186,6 +206,18 @@ pub struct PageModel {
     /// The published page redirects here (`Location`).
     #[serde(default)]
     pub redirect: Option<String>,
+    /// Raw HTML in its published `<head>` in a secondary locale, by locale
+    /// id (its localized SEO and Open Graph tags).
+    #[serde(default)]
+    pub localized_head: BTreeMap<String, String>,
+    /// Published, but no longer in List Pages (deleted since the last
+    /// publish) and linked by no page: only the sitemap names it.
+    #[serde(default)]
+    pub unlisted: bool,
+    /// The published page comes gzip-compressed with this
+    /// `Content-Encoding`, whatever the request asked (a proxy's doing).
+    #[serde(default)]
+    pub served_encoding: Option<String>,
 }
 
 impl PageModel {
@@ -206,6 +238,9 @@ impl PageModel {
             status: None,
             delay_ms: 0,
             redirect: None,
+            localized_head: BTreeMap::new(),
+            unlisted: false,
+            served_encoding: None,
         }
     }
 }

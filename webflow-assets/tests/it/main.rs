@@ -19,6 +19,8 @@ mod layout;
 mod public_api;
 mod published;
 mod published_fixtures;
+mod published_utility;
+mod published_webflow;
 mod s3_real;
 mod spec;
 mod spec_schemas;

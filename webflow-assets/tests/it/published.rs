@@ -97,8 +97,8 @@ async fn a_background_in_the_site_style_sheet_is_a_use() {
     assert!(published_uses(&index, OTHER).is_empty());
     // Read once, though both pages link it.
     assert_eq!(
-        index.summary.published, 4,
-        "2 pages, the style sheet, the script"
+        index.summary.published, 7,
+        "2 pages, the style sheet, the script, /404, robots.txt, the sitemap"
     );
     sandbox.shutdown().await;
 }
@@ -198,23 +198,25 @@ async fn a_rescan_of_an_unchanged_site_asks_conditionally_and_gets_304s() {
     let before = sandbox.stats();
     let second = scan_with(&sandbox, first.clone(), PublishedOptions::default()).await;
     let after = sandbox.stats();
-    assert_eq!(second.summary.published, 4);
-    assert_eq!(second.summary.published_not_modified, 4);
-    assert_eq!(second.summary.published_downloaded, 0);
-    assert_eq!(second.summary.published_bytes, 0);
+    // Unchanged: 2 pages, the style sheet, the script, robots.txt and the
+    // sitemap. The 404 page comes with a 404, which is never a 304: it is
+    // downloaded each time.
+    assert_eq!(second.summary.published, 7);
+    assert_eq!(second.summary.published_not_modified, 6);
+    assert_eq!(second.summary.published_downloaded, 1);
     assert_eq!(
         after.published_not_modified - before.published_not_modified,
-        4
+        6
     );
-    assert_eq!(after.published_downloads - before.published_downloads, 0);
+    assert_eq!(after.published_downloads - before.published_downloads, 1);
     // What the 304s stand for is kept: the uses are the same.
     assert_eq!(published_uses(&second, A), published_uses(&first, A));
 
     // One page changes: only that page is downloaded again.
     sandbox.edit_site(|s| s.pages[1].html = format!("<img src=\"{}\">", cdn(OTHER, "other.png")));
     let third = scan_with(&sandbox, second, PublishedOptions::default()).await;
-    assert_eq!(third.summary.published_downloaded, 1);
-    assert_eq!(third.summary.published_not_modified, 3);
+    assert_eq!(third.summary.published_downloaded, 2, "/about and the 404 page");
+    assert_eq!(third.summary.published_not_modified, 5);
     assert_eq!(
         published_uses(&third, OTHER),
         [("/about".to_owned(), UseKind::PageImage)]
@@ -259,7 +261,7 @@ async fn a_password_page_and_a_500_page_are_gaps() {
     assert_eq!(
         published_gaps(&index),
         [
-            format!("{origin}/about could not be read: is password-protected (401)"),
+            format!("{origin}/about could not be read: is password-protected (401): give the site's password to read it"),
             format!("{origin}/broken could not be read: answered 500 Internal Server Error"),
         ]
     );
