@@ -98,7 +98,8 @@ pub(crate) async fn route(shared: &Shared, req: Request<Incoming>) -> Response<B
     let unchanged = status == StatusCode::OK
         && match header_text(&req, hyper::header::IF_NONE_MATCH) {
             Some(tags) => tags.split(',').any(|t| t.trim() == etag),
-            None => header_text(&req, hyper::header::IF_MODIFIED_SINCE).is_some_and(|d| d == last_modified),
+            None => header_text(&req, hyper::header::IF_MODIFIED_SINCE)
+                .is_some_and(|d| d == last_modified),
         };
     let mut resp = if unchanged {
         shared
@@ -114,8 +115,11 @@ pub(crate) async fn route(shared: &Shared, req: Request<Incoming>) -> Response<B
             .published_downloads
             .fetch_add(1, Ordering::Relaxed);
         let asks_gzip = header_text(&req, hyper::header::ACCEPT_ENCODING).is_some_and(|a| {
-            a.split(',')
-                .any(|e| e.split(';').next().is_some_and(|e| e.trim().eq_ignore_ascii_case("gzip")))
+            a.split(',').any(|e| {
+                e.split(';')
+                    .next()
+                    .is_some_and(|e| e.trim().eq_ignore_ascii_case("gzip"))
+            })
         });
         let encoding = forced.or_else(|| asks_gzip.then(|| "gzip".to_owned()));
         let mut r = match &encoding {
@@ -178,7 +182,10 @@ fn auth_cookie(path: &str, password: &str) -> (String, String) {
 /// password page again (401).
 async fn log_in(shared: &Shared, req: Request<Incoming>) -> Response<Body> {
     // A form of a password and two paths: 64 KiB is plenty.
-    let body = match http_body_util::Limited::new(req.into_body(), 64 << 10).collect().await {
+    let body = match http_body_util::Limited::new(req.into_body(), 64 << 10)
+        .collect()
+        .await
+    {
         Ok(b) => b.to_bytes(),
         Err(_) => return status_page(StatusCode::PAYLOAD_TOO_LARGE, "Too large"),
     };
@@ -197,7 +204,10 @@ async fn log_in(shared: &Shared, req: Request<Incoming>) -> Response<Body> {
             let mut resp = status_page(StatusCode::FOUND, "Found");
             for (header, v) in [
                 (hyper::header::LOCATION, path.clone()),
-                (hyper::header::SET_COOKIE, format!("{name}={value}; Path={path}; HttpOnly")),
+                (
+                    hyper::header::SET_COOKIE,
+                    format!("{name}={value}; Path={path}; HttpOnly"),
+                ),
             ] {
                 if let Ok(v) = hyper::header::HeaderValue::from_str(&v) {
                     resp.headers_mut().insert(header, v);
@@ -241,14 +251,22 @@ fn serve(shared: &Shared, site: &SiteModel, path: &str, cookies: &str) -> (Serve
     if let Some(file) = path.strip_prefix(&folder) {
         return match file {
             "css/sandbox-site.webflow.css" => (Served::ok("text/css", site.publish.css.clone()), 0),
-            "js/sandbox-site.js" => (Served::ok("application/javascript", site.publish.script.clone()), 0),
+            "js/sandbox-site.js" => (
+                Served::ok("application/javascript", site.publish.script.clone()),
+                0,
+            ),
             _ => (missing(), 0),
         };
     }
     match path {
-        "/robots.txt" if site.publish.sitemap => return (Served::ok("text/plain", pages::robots(shared)), 0),
+        "/robots.txt" if site.publish.sitemap => {
+            return (Served::ok("text/plain", pages::robots(shared)), 0);
+        }
         "/sitemap.xml" if site.publish.sitemap => {
-            return (Served::ok("application/xml", pages::sitemap(shared, site)), 0);
+            return (
+                Served::ok("application/xml", pages::sitemap(shared, site)),
+                0,
+            );
         }
         _ => {}
     }
@@ -259,17 +277,33 @@ fn serve(shared: &Shared, site: &SiteModel, path: &str, cookies: &str) -> (Serve
         Some(l) => (Some(l), rest),
         None => (None, trimmed),
     };
-    let page = site.pages.iter().filter(|p| p.collection_id.is_none()).find(|p| {
-        p.slug == slug || (slug.is_empty() && (p.slug == "index" || p.slug.is_empty()))
-    });
+    let page = site
+        .pages
+        .iter()
+        .filter(|p| p.collection_id.is_none())
+        .find(|p| p.slug == slug || (slug.is_empty() && (p.slug == "index" || p.slug.is_empty())));
     if let Some(page) = page.filter(|p| !pages::is_utility(p)) {
-        return (static_page(shared, site, page, locale, path, cookies), page.delay_ms);
+        return (
+            static_page(shared, site, page, locale, path, cookies),
+            page.delay_ms,
+        );
     }
     // Every site has a home page: a model without one shows an empty one.
     if slug.is_empty() {
         let home = PageModel::home();
-        let shown = Shown { page: &home, locale, title: "Home", body: String::new() };
-        return (Served::ok("text/html; charset=utf-8", pages::document(shared, site, &shown)), 0);
+        let shown = Shown {
+            page: &home,
+            locale,
+            title: "Home",
+            body: String::new(),
+        };
+        return (
+            Served::ok(
+                "text/html; charset=utf-8",
+                pages::document(shared, site, &shown),
+            ),
+            0,
+        );
     }
     if let Some((served, delay)) = template_page(shared, site, locale, slug) {
         return (served, delay);
@@ -289,10 +323,15 @@ fn static_page(
     if page.password {
         let opened = site.publish.password.as_deref().is_some_and(|password| {
             let (name, value) = auth_cookie(path, password);
-            cookies.split(';').any(|c| c.trim() == format!("{name}={value}"))
+            cookies
+                .split(';')
+                .any(|c| c.trim() == format!("{name}={value}"))
         });
         if !opened {
-            return Served::html(StatusCode::UNAUTHORIZED, pages::password_page(shared, site, path));
+            return Served::html(
+                StatusCode::UNAUTHORIZED,
+                pages::password_page(shared, site, path),
+            );
         }
     }
     if let Some(status) = page.status {
@@ -305,7 +344,12 @@ fn static_page(
     let nodes = locale
         .and_then(|l| page.localized.get(&l.id))
         .unwrap_or(&page.nodes);
-    let shown = Shown { page, locale, title: &page.title, body: pages::nodes_html(shared, nodes) };
+    let shown = Shown {
+        page,
+        locale,
+        title: &page.title,
+        body: pages::nodes_html(shared, nodes),
+    };
     Served::Document {
         status: StatusCode::OK,
         content_type: "text/html; charset=utf-8",
@@ -334,10 +378,21 @@ fn template_page(
         .find(|l| l.get("slug").and_then(Value::as_str) == Some(item_slug))?;
     let name = live.get("name").and_then(Value::as_str).unwrap_or("");
     let fields: String = live.values().map(pages::field_html).collect();
-    let body = format!("<article><h1>{}</h1>{fields}</article>", pages::escape(name));
-    let shown = Shown { page: template, locale, title: name, body };
+    let body = format!(
+        "<article><h1>{}</h1>{fields}</article>",
+        pages::escape(name)
+    );
+    let shown = Shown {
+        page: template,
+        locale,
+        title: name,
+        body,
+    };
     Some((
-        Served::ok("text/html; charset=utf-8", pages::document(shared, site, &shown)),
+        Served::ok(
+            "text/html; charset=utf-8",
+            pages::document(shared, site, &shown),
+        ),
         template.delay_ms,
     ))
 }

@@ -51,7 +51,10 @@ pub(crate) fn document(shared: &Shared, site: &SiteModel, shown: &Shown<'_>) -> 
     let page = shown.page;
     let asset = |id: &Option<String>| id.as_deref().and_then(|id| hosted(shared, id));
     let lang = shown.locale.map_or("en", |l| l.tag.as_str());
-    let mut head = format!("<meta charset=\"utf-8\"><title>{}</title>", escape(shown.title));
+    let mut head = format!(
+        "<meta charset=\"utf-8\"><title>{}</title>",
+        escape(shown.title)
+    );
     if let Some(og) = asset(&page.og_image).or_else(|| asset(&site.publish.og_image)) {
         head.push_str(&format!("<meta content=\"{og}\" property=\"og:image\">"));
     }
@@ -68,7 +71,11 @@ pub(crate) fn document(shared: &Shared, site: &SiteModel, shown: &Shown<'_>) -> 
     ));
     // Each locale's version of a static page, with the absolute URLs
     // Webflow writes.
-    if site.publish.hreflang && !site.locales.is_empty() && page.collection_id.is_none() && !is_utility(page) {
+    if site.publish.hreflang
+        && !site.locales.is_empty()
+        && page.collection_id.is_none()
+        && !is_utility(page)
+    {
         let origin = format!("http://{}", shared.published_addr);
         head.push_str(&format!(
             "<link href=\"{origin}{}\" hreflang=\"en\" rel=\"alternate\">",
@@ -135,7 +142,16 @@ pub(crate) fn password_page(shared: &Shared, site: &SiteModel, path: &str) -> St
     match site.pages.iter().find(|p| p.slug == "401") {
         Some(page) => {
             let body = format!("{}{form}", nodes_html(shared, &page.nodes));
-            document(shared, site, &Shown { page, locale: None, title: &page.title, body })
+            document(
+                shared,
+                site,
+                &Shown {
+                    page,
+                    locale: None,
+                    title: &page.title,
+                    body,
+                },
+            )
         }
         None => format!(
             "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Protected page</title></head><body>{form}</body></html>"
@@ -166,32 +182,58 @@ pub(crate) fn sitemap(shared: &Shared, site: &SiteModel) -> String {
         paths
             .iter()
             .map(|(tag, path)| {
-                format!("<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{origin}{}\"/>", escape(tag), escape(path))
+                format!(
+                    "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{origin}{}\"/>",
+                    escape(tag),
+                    escape(path)
+                )
             })
             .collect()
     };
     let mut entries: Vec<Vec<(String, String)>> = Vec::new();
-    for page in site.pages.iter().filter(|p| p.collection_id.is_none() && !is_utility(p) && !p.password) {
+    for page in site
+        .pages
+        .iter()
+        .filter(|p| p.collection_id.is_none() && !is_utility(p) && !p.password)
+    {
         let mut paths = vec![("en".to_owned(), path_of(page))];
-        paths.extend(site.locales.iter().map(|l| (l.tag.clone(), path_in(page, Some(&subdirectory(l))))));
+        paths.extend(
+            site.locales
+                .iter()
+                .map(|l| (l.tag.clone(), path_in(page, Some(&subdirectory(l))))),
+        );
         entries.push(paths);
     }
     for collection in &site.collections {
-        if !site.pages.iter().any(|p| p.collection_id.as_deref() == Some(collection.id.as_str())) {
+        if !site
+            .pages
+            .iter()
+            .any(|p| p.collection_id.as_deref() == Some(collection.id.as_str()))
+        {
             continue;
         }
         for live in collection.items.iter().filter_map(|i| i.live.as_ref()) {
-            let Some(slug) = live.get("slug").and_then(Value::as_str) else { continue };
+            let Some(slug) = live.get("slug").and_then(Value::as_str) else {
+                continue;
+            };
             let own = format!("/{}/{slug}", collection.slug);
             let mut paths = vec![("en".to_owned(), own.clone())];
-            paths.extend(site.locales.iter().map(|l| (l.tag.clone(), format!("/{}{own}", subdirectory(l)))));
+            paths.extend(
+                site.locales
+                    .iter()
+                    .map(|l| (l.tag.clone(), format!("/{}{own}", subdirectory(l)))),
+            );
             entries.push(paths);
         }
     }
     // One <url> for each version, each listing all versions.
     for paths in &entries {
         for (_, path) in paths {
-            out.push_str(&format!("<url><loc>{origin}{}</loc>{}</url>", escape(path), alternates(paths)));
+            out.push_str(&format!(
+                "<url><loc>{origin}{}</loc>{}</url>",
+                escape(path),
+                alternates(paths)
+            ));
         }
     }
     out.push_str("</urlset>\n");

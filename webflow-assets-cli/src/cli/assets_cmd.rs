@@ -112,16 +112,22 @@ pub(crate) async fn assets(args: AssetsArgs) -> Result<u8, Usage> {
                     Ok(i) => i,
                     Err(e) => {
                         eprintln!(
-                            "error: cannot check where the assets are used, so nothing was deleted: {}; pass --force to delete without checking",
+                            "error: cannot check where the assets are used, so nothing was deleted: {}",
                             super::hints::message(&e)
                         );
                         return Ok(EXIT_FAILED);
                     }
                 };
                 if !idx.gaps.is_empty() {
+                    // What was found, and what could not be read: an asset
+                    // used only there would break.
                     super::usage::scan::gaps(&idx);
+                    for id in &ids {
+                        super::usage::found_so_far(&idx, id, api.json);
+                    }
                     eprintln!(
-                        "error: nothing was deleted: where the assets are used is not fully known; pass --force to delete without checking"
+                        "error: nothing was deleted: {} part(s) of the site could not be read (above), and an asset used only there would break; get them read as each line says, then delete again",
+                        idx.gaps.len()
                     );
                     return Ok(EXIT_FAILED);
                 }

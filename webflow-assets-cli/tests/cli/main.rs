@@ -16,6 +16,7 @@ mod drift;
 mod fit;
 mod help;
 mod published;
+mod published_site;
 mod sync;
 mod upload;
 mod upload_errors;

@@ -198,7 +198,16 @@ impl<'a> Crawl<'a> {
                 }
                 state.counts.documents += 1;
                 in_flight.push(async move {
-                    let answer = self.fetcher.fetch(&url, kind, self.previous.get(url.as_str())).await;
+                    let kept = self.previous.get(url.as_str());
+                    let answer = self
+                        .fetcher
+                        .fetch(
+                            &url,
+                            kind,
+                            kept.and_then(|k| k.etag.as_deref()),
+                            kept.and_then(|k| k.last_modified.as_deref()),
+                        )
+                        .await;
                     (url, kind, answer)
                 });
             }
@@ -277,15 +286,18 @@ impl<'a> Crawl<'a> {
                 state.counts.downloaded += 1;
                 state.counts.bytes += body.len() as u64;
                 // Nothing there: a broken link, unless it is the 404 page's
-                // own path or a file a site need not have.
-                if url.path() != "/404" && matches!(kind, DocKind::Page | DocKind::StyleSheet | DocKind::Script) {
+                // own path (a locale's is under its subdirectory) or a file
+                // a site need not have.
+                let own = url.path().ends_with("/404");
+                if !own && matches!(kind, DocKind::Page | DocKind::StyleSheet | DocKind::Script) {
                     state.counts.broken_links.push(key.clone());
                 }
                 // Off the site, a 404's body is another host's.
                 if !self.site.is_site_host(url) {
                     return vec![];
                 }
-                self.utility(UtilityKind::NotFound, "/404", &content_type, &body, state)
+                let at = if own { url.path() } else { "/404" };
+                self.utility(UtilityKind::NotFound, at, &content_type, &body, state)
             }
             Answer::Protected {
                 content_type,
@@ -299,10 +311,20 @@ impl<'a> Crawl<'a> {
                 } else {
                     "is password-protected (401): give the site's password to read it"
                 };
-                state.gaps.push(Gap::published(&key, why));
+                state.gaps.push(Gap::password(&key, why));
                 let mut docs = self.utility(UtilityKind::Password, "/401", &content_type, &body, state);
                 // What an earlier crawl found behind it still counts.
                 docs.extend(kept());
+                docs
+            }
+            Answer::Opened {
+                page,
+                content_type,
+                password_page,
+            } => {
+                state.counts.bytes += password_page.len() as u64;
+                let mut docs = self.utility(UtilityKind::Password, "/401", &content_type, &password_page, state);
+                docs.extend(self.settle(url, kind, *page, state));
                 docs
             }
             Answer::NotModified => match kept() {

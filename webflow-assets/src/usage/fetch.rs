@@ -10,7 +10,6 @@ use reqwest::StatusCode;
 use reqwest::header::{self, HeaderMap};
 use url::Url;
 
-use super::crawl::DocScan;
 use super::published::{DocKind, SiteUrls};
 use super::published_options::PublishedOptions;
 use crate::error::Error;
@@ -32,6 +31,13 @@ pub(crate) enum Answer {
         content_type: String,
         body: String,
         refused: bool,
+    },
+    /// A page behind the password, read with it; the password page that
+    /// every other visitor gets there comes along.
+    Opened {
+        page: Box<Answer>,
+        content_type: String,
+        password_page: String,
     },
     NotModified,
     /// A redirect off the site: not followed, and nothing of the site there.
@@ -99,20 +105,19 @@ impl Fetcher {
         })
     }
 
-    /// Asks for `url`, conditionally when `kept` has validators.
-    pub(crate) async fn fetch(&self, url: &Url, kind: DocKind, kept: Option<&DocScan>) -> Answer {
+    /// Asks for `url`, conditionally with the validators (ETag,
+    /// Last-Modified) of the last crawl's answer.
+    pub(crate) async fn fetch(&self, url: &Url, kind: DocKind, etag: Option<&str>, last_modified: Option<&str>) -> Answer {
         let http = match kind {
             DocKind::StyleSheet | DocKind::Script => &self.resources,
             _ => &self.pages,
         };
         let mut request = http.get(url.clone());
-        if let Some(kept) = kept {
-            if let Some(etag) = &kept.etag {
-                request = request.header(header::IF_NONE_MATCH, etag);
-            }
-            if let Some(lm) = &kept.last_modified {
-                request = request.header(header::IF_MODIFIED_SINCE, lm);
-            }
+        if let Some(etag) = etag {
+            request = request.header(header::IF_NONE_MATCH, etag);
+        }
+        if let Some(lm) = last_modified {
+            request = request.header(header::IF_MODIFIED_SINCE, lm);
         }
         let answer = self.answer(request).await;
         match answer {
@@ -251,7 +256,11 @@ impl Fetcher {
             .header(header::COOKIE, cookies.join("; "));
         match self.answer(again).await {
             Answer::Protected { .. } => refused("still 401 with the form's cookies"),
-            other => other,
+            other => Answer::Opened {
+                page: Box::new(other),
+                content_type,
+                password_page: password_page.to_owned(),
+            },
         }
     }
 }

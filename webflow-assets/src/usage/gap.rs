@@ -19,6 +19,26 @@ pub struct Gap {
     pub scope: Option<String>,
     /// Else the error its read ended with.
     pub error: Option<String>,
+    /// Which part of the site it is in, and so what gets it read.
+    #[serde(default)]
+    pub kind: GapKind,
+}
+
+/// Where a [`Gap`] is, and so what gets it read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub enum GapKind {
+    /// A read of the Data API (a missing scope, a page, component or list
+    /// that could not be read): a token with the scope, or a scan again.
+    #[default]
+    Api,
+    /// A document of the published site that could not be read: a scan
+    /// again, another origin, or the published site skipped.
+    Published,
+    /// A page of the published site behind the site's password: the
+    /// password.
+    Password,
 }
 
 impl Gap {
@@ -27,6 +47,7 @@ impl Gap {
             unchecked: unchecked.to_owned(),
             scope: Some(scope.to_owned()),
             error: None,
+            kind: GapKind::Api,
         }
     }
 
@@ -36,6 +57,15 @@ impl Gap {
             unchecked: unchecked.to_owned(),
             scope: None,
             error: Some(why.to_owned()),
+            kind: GapKind::Published,
+        }
+    }
+
+    /// A page of the published site behind its password.
+    pub(crate) fn password(unchecked: &str, why: &str) -> Self {
+        Self {
+            kind: GapKind::Password,
+            ..Self::published(unchecked, why)
         }
     }
 
@@ -44,6 +74,7 @@ impl Gap {
             unchecked,
             scope: None,
             error: Some(error.to_string()),
+            kind: GapKind::Api,
         }
     }
 }

@@ -52,7 +52,7 @@ mod scan;
 mod values;
 
 pub use published_options::{PublishedOptions, SitePassword};
-pub use gap::Gap;
+pub use gap::{Gap, GapKind};
 pub(crate) use index::{CollectionScan, ContentScan, FieldValue, ItemScan, ItemsScan};
 pub use index::{ScanSummary, UsageIndex, UtilityKind, UtilityPage};
 pub use place::{Place, Use, UseKind};

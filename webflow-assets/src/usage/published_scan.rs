@@ -136,7 +136,7 @@ impl Client {
         ) {
             Ok(c) => c,
             Err(e) => {
-                scan.gaps.push(Gap::unreadable("the published site".to_owned(), &e));
+                scan.gaps.push(Gap::published("the published site", &e.to_string()));
                 return;
             }
         };

@@ -215,7 +215,10 @@ async fn a_rescan_of_an_unchanged_site_asks_conditionally_and_gets_304s() {
     // One page changes: only that page is downloaded again.
     sandbox.edit_site(|s| s.pages[1].html = format!("<img src=\"{}\">", cdn(OTHER, "other.png")));
     let third = scan_with(&sandbox, second, PublishedOptions::default()).await;
-    assert_eq!(third.summary.published_downloaded, 2, "/about and the 404 page");
+    assert_eq!(
+        third.summary.published_downloaded, 2,
+        "/about and the 404 page"
+    );
     assert_eq!(third.summary.published_not_modified, 5);
     assert_eq!(
         published_uses(&third, OTHER),
@@ -261,7 +264,9 @@ async fn a_password_page_and_a_500_page_are_gaps() {
     assert_eq!(
         published_gaps(&index),
         [
-            format!("{origin}/about could not be read: is password-protected (401): give the site's password to read it"),
+            format!(
+                "{origin}/about could not be read: is password-protected (401): give the site's password to read it"
+            ),
             format!("{origin}/broken could not be read: answered 500 Internal Server Error"),
         ]
     );

@@ -26,7 +26,10 @@ fn fixture(name: &str) -> String {
 fn served(name: &str, origin: &str) -> String {
     fixture(name)
         .replace("https://cdn.prod.website-files.com", origin)
-        .replace("https://d3e54v103j8qbb.cloudfront.net", &format!("{origin}/cloudfront"))
+        .replace(
+            "https://d3e54v103j8qbb.cloudfront.net",
+            &format!("{origin}/cloudfront"),
+        )
 }
 
 #[tokio::test]
@@ -61,7 +64,10 @@ async fn every_asset_a_webflow_page_names_is_found_with_how() {
     // every script a page loads is (it names no asset).
     Mock::given(method("GET"))
         .and(path("/cloudfront/js/jquery-3.5.1.min.dc5e7f18c8.js"))
-        .respond_with(answer("/*! jQuery v3.5.1 */".into(), "application/javascript"))
+        .respond_with(answer(
+            "/*! jQuery v3.5.1 */".into(),
+            "application/javascript",
+        ))
         .mount(&mock)
         .await;
     for page in ["/about", "/blog"] {

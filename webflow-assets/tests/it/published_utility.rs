@@ -31,14 +31,23 @@ async fn site(edit: impl FnOnce(&mut Value)) -> Sandbox {
     });
     edit(&mut site);
     let site = SiteModel::from_json(&site.to_string()).unwrap();
-    Sandbox::start(SandboxConfig { site, ..SandboxConfig::default() }).await.unwrap()
+    Sandbox::start(SandboxConfig {
+        site,
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap()
 }
 
 async fn scan(sandbox: &Sandbox, published: PublishedOptions) -> UsageIndex {
     sandbox
         .client()
         .unwrap()
-        .scan_usage_with(SITE, UsageIndex::new(SITE), &ScanOptions::default().published(published))
+        .scan_usage_with(
+            SITE,
+            UsageIndex::new(SITE),
+            &ScanOptions::default().published(published),
+        )
         .await
         .unwrap()
 }
@@ -93,16 +102,32 @@ async fn a_password_keeps_a_page_out_unless_the_sites_password_is_given() {
     let gaps: Vec<String> = shut.gaps.iter().map(ToString::to_string).collect();
     assert_eq!(
         gaps,
-        [format!("{origin}/about could not be read: is password-protected (401): give the site's password to read it")]
+        [format!(
+            "{origin}/about could not be read: is password-protected (401): give the site's password to read it"
+        )]
     );
     // The password page itself is read; what it keeps out is not.
     assert_eq!(used_at(&shut, A), ["/401"]);
     assert!(used_at(&shut, OTHER).is_empty());
 
-    let wrong = scan(&sandbox, PublishedOptions::default().password(SitePassword::new("guess"))).await;
-    assert!(wrong.gaps[0].to_string().contains("the password given was not accepted"), "{:?}", wrong.gaps);
+    let wrong = scan(
+        &sandbox,
+        PublishedOptions::default().password(SitePassword::new("guess")),
+    )
+    .await;
+    assert!(
+        wrong.gaps[0]
+            .to_string()
+            .contains("the password given was not accepted"),
+        "{:?}",
+        wrong.gaps
+    );
 
-    let open = scan(&sandbox, PublishedOptions::default().password(SitePassword::new("correct horse"))).await;
+    let open = scan(
+        &sandbox,
+        PublishedOptions::default().password(SitePassword::new("correct horse")),
+    )
+    .await;
     open.check_complete().unwrap();
     assert_eq!(used_at(&open, OTHER), ["/about"]);
     sandbox.shutdown().await;
@@ -144,7 +169,11 @@ async fn a_secondary_locales_page_is_read_from_list_pages_or_the_sitemap() {
         .await;
         let index = scan(&sandbox, PublishedOptions::default()).await;
         index.check_complete().unwrap();
-        assert_eq!(used_at(&index, A), ["/fr-fr/about"], "sitemap {sitemap}, hreflang {hreflang}");
+        assert_eq!(
+            used_at(&index, A),
+            ["/fr-fr/about"],
+            "sitemap {sitemap}, hreflang {hreflang}"
+        );
         sandbox.shutdown().await;
     }
 }
@@ -155,8 +184,10 @@ async fn a_compressed_answer_is_decoded_or_a_gap() {
         let pages = s["pages"].as_array_mut().unwrap();
         pages[1]["servedEncoding"] = json!("gzip");
         pages[1]["html"] = json!(format!("<img src=\"{}\">", cdn(A, "hero.jpg")));
-        pages.push(json!({"id": EXTRA, "title": "Odd", "slug": "odd", "servedEncoding": "x-proprietary",
-                          "html": format!("<img src=\"{}\">", cdn(OTHER, "other.pdf"))}));
+        pages.push(
+            json!({"id": EXTRA, "title": "Odd", "slug": "odd", "servedEncoding": "x-proprietary",
+                          "html": format!("<img src=\"{}\">", cdn(OTHER, "other.pdf"))}),
+        );
     })
     .await;
     let index = scan(&sandbox, PublishedOptions::default()).await;

@@ -64,30 +64,54 @@ async fn webflow_site(mock: &MockServer, other: &MockServer) {
     let served = |name: &str| {
         fixture(name)
             .replace("https://cdn.prod.website-files.com", &origin)
-            .replace("https://cdn.jsdelivr.net", &format!("{}/jsdelivr", other.uri()))
-            .replace("https://example.github.io", &format!("{}/ghpages", other.uri()))
+            .replace(
+                "https://cdn.jsdelivr.net",
+                &format!("{}/jsdelivr", other.uri()),
+            )
+            .replace(
+                "https://example.github.io",
+                &format!("{}/ghpages", other.uri()),
+            )
     };
     let home = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body>\
         <a href=\"/about\">About</a><a href=\"/team\">Team</a><a href=\"/old-page\">Old</a>\
         <a href=\"/offers/compressed\">Offers</a><a href=\"/offers/odd\">Odd</a><a href=\"/latin\">Latin</a></body></html>";
     let routes: Vec<(&str, ResponseTemplate)> = vec![
         ("/", html(200, home.to_owned())),
-        ("/about", html(200, "<html><body>About</body></html>".to_owned())),
-        ("/fr-fr", html(200, "<html><body>Accueil</body></html>".to_owned())),
-        ("/fr-fr/landing", html(200, "<html><body>Offre</body></html>".to_owned())),
+        (
+            "/about",
+            html(200, "<html><body>About</body></html>".to_owned()),
+        ),
+        (
+            "/fr-fr",
+            html(200, "<html><body>Accueil</body></html>".to_owned()),
+        ),
+        (
+            "/fr-fr/landing",
+            html(200, "<html><body>Offre</body></html>".to_owned()),
+        ),
         ("/fr-fr/about", html(200, served("fr-fr-about.html"))),
         ("/landing", html(200, served("landing.html"))),
         // Behind a password: Webflow's password page, with 401.
         ("/team", html(401, served("401.html"))),
-        ("/robots.txt", ResponseTemplate::new(200).set_body_raw(served("robots.txt"), "text/plain")),
-        ("/sitemap.xml", ResponseTemplate::new(200).set_body_raw(served("sitemap.xml"), "application/xml")),
+        (
+            "/robots.txt",
+            ResponseTemplate::new(200).set_body_raw(served("robots.txt"), "text/plain"),
+        ),
+        (
+            "/sitemap.xml",
+            ResponseTemplate::new(200).set_body_raw(served("sitemap.xml"), "application/xml"),
+        ),
         // Compressed, as a CDN or proxy answers.
         (
             "/offers/compressed",
             ResponseTemplate::new(200)
                 .insert_header("content-type", "text/html; charset=utf-8")
                 .insert_header("content-encoding", "gzip")
-                .set_body_bytes(gzip(&format!("<html><body><img src=\"{}\"></body></html>", asset(7084)))),
+                .set_body_bytes(gzip(&format!(
+                    "<html><body><img src=\"{}\"></body></html>",
+                    asset(7084)
+                ))),
         ),
         // An encoding no client decodes: a gap, never an empty page.
         (
@@ -102,7 +126,14 @@ async fn webflow_site(mock: &MockServer, other: &MockServer) {
             "/latin",
             ResponseTemplate::new(200)
                 .insert_header("content-type", "text/html; charset=windows-1252")
-                .set_body_bytes([b"<p>caf\xe9 <img src=\"".as_slice(), asset(7088).as_bytes(), b"\"></p>"].concat()),
+                .set_body_bytes(
+                    [
+                        b"<p>caf\xe9 <img src=\"".as_slice(),
+                        asset(7088).as_bytes(),
+                        b"\"></p>",
+                    ]
+                    .concat(),
+                ),
         ),
     ];
     // The site's style sheet and script, which every fixture page links
@@ -110,11 +141,21 @@ async fn webflow_site(mock: &MockServer, other: &MockServer) {
     let css = format!("/{SITE}/css/example.webflow.shared.1a2b3c.css");
     let js = format!("/{SITE}/js/webflow.schunk.1a2b3c.js");
     let routes = routes.into_iter().chain([
-        (css.as_str(), ResponseTemplate::new(200).set_body_raw("/* the site */", "text/css")),
-        (js.as_str(), ResponseTemplate::new(200).set_body_raw("/* the site */", "application/javascript")),
+        (
+            css.as_str(),
+            ResponseTemplate::new(200).set_body_raw("/* the site */", "text/css"),
+        ),
+        (
+            js.as_str(),
+            ResponseTemplate::new(200).set_body_raw("/* the site */", "application/javascript"),
+        ),
     ]);
     for (at, answer) in routes {
-        Mock::given(method("GET")).and(path(at)).respond_with(answer).mount(mock).await;
+        Mock::given(method("GET"))
+            .and(path(at))
+            .respond_with(answer)
+            .mount(mock)
+            .await;
     }
     // Every other path: the 404 page, with 404 (`/404` too).
     Mock::given(method("GET"))
@@ -124,11 +165,15 @@ async fn webflow_site(mock: &MockServer, other: &MockServer) {
         .await;
     // The other host: a style sheet on jsDelivr, and one a `<style>`
     // imports from GitHub Pages.
-    for (at, n) in [("/jsdelivr/gh/example/brand@1/brand.css", 7085), ("/ghpages/theme/extra.css", 7086)] {
+    for (at, n) in [
+        ("/jsdelivr/gh/example/brand@1/brand.css", 7085),
+        ("/ghpages/theme/extra.css", 7086),
+    ] {
         Mock::given(method("GET"))
             .and(path(at))
             .respond_with(
-                ResponseTemplate::new(200).set_body_raw(format!(".b{{background:url({})}}", asset(n)), "text/css"),
+                ResponseTemplate::new(200)
+                    .set_body_raw(format!(".b{{background:url({})}}", asset(n)), "text/css"),
             )
             .mount(other)
             .await;
@@ -142,7 +187,8 @@ async fn a_site_published_as_webflow_publishes_is_read_whole() {
     webflow_site(&mock, &other).await;
     let origin = mock.uri();
     let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
-    let options = ScanOptions::default().published(PublishedOptions::default().at(origin.parse().unwrap()));
+    let options =
+        ScanOptions::default().published(PublishedOptions::default().at(origin.parse().unwrap()));
     let index = sandbox
         .client()
         .unwrap()
@@ -162,7 +208,10 @@ async fn a_site_published_as_webflow_publishes_is_read_whole() {
             // Read from another host: a linked style sheet, and the one
             // a `<style>` of the page imports.
             ("/ghpages/theme/extra.css".to_owned(), "7086".to_owned()),
-            ("/jsdelivr/gh/example/brand@1/brand.css".to_owned(), "7085".to_owned()),
+            (
+                "/jsdelivr/gh/example/brand@1/brand.css".to_owned(),
+                "7085".to_owned()
+            ),
             // A page only the sitemap names.
             ("/landing".to_owned(), "7082".to_owned()),
             ("/latin".to_owned(), "7088".to_owned()),
@@ -177,19 +226,32 @@ async fn a_site_published_as_webflow_publishes_is_read_whole() {
             format!(
                 "{origin}/offers/odd could not be read: came in an encoding this tool cannot decode (Content-Encoding: x-proprietary)"
             ),
-            format!("{origin}/team could not be read: is password-protected (401): give the site's password to read it"),
+            format!(
+                "{origin}/team could not be read: is password-protected (401): give the site's password to read it"
+            ),
         ]
     );
     assert_eq!(index.summary.broken_links, [format!("{origin}/old-page")]);
-    let utility: Vec<(UtilityKind, String)> =
-        index.summary.utility_pages.iter().map(|u| (u.kind, u.url.clone())).collect();
+    let utility: Vec<(UtilityKind, String)> = index
+        .summary
+        .utility_pages
+        .iter()
+        .map(|u| (u.kind, u.url.clone()))
+        .collect();
     assert_eq!(
         utility,
-        [(UtilityKind::NotFound, format!("{origin}/404")), (UtilityKind::Password, format!("{origin}/401"))]
+        [
+            (UtilityKind::NotFound, format!("{origin}/404")),
+            (UtilityKind::Password, format!("{origin}/401"))
+        ]
     );
     // Compression was asked for, and no request carried a token.
     for r in mock.received_requests().await.unwrap() {
-        let accepted = r.headers.get("accept-encoding").and_then(|v| v.to_str().ok()).unwrap_or("");
+        let accepted = r
+            .headers
+            .get("accept-encoding")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
         for e in ["gzip", "br", "zstd"] {
             assert!(accepted.contains(e), "{} asked {accepted:?}", r.url);
         }
@@ -198,6 +260,12 @@ async fn a_site_published_as_webflow_publishes_is_read_whole() {
     // The other host was asked for its two style sheets, nothing more.
     let mut asked = crate::common::requested_paths(&other).await;
     asked.sort();
-    assert_eq!(asked, ["/ghpages/theme/extra.css", "/jsdelivr/gh/example/brand@1/brand.css"]);
+    assert_eq!(
+        asked,
+        [
+            "/ghpages/theme/extra.css",
+            "/jsdelivr/gh/example/brand@1/brand.css"
+        ]
+    );
     sandbox.shutdown().await;
 }

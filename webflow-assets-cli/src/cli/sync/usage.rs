@@ -140,7 +140,7 @@ pub(super) async fn guard(
     let mut verdict = Verdict::allow_all();
     if must_check && !index.gaps.is_empty() {
         verdict.stop = Some(
-            "prune stopped, nothing deleted: where the assets are used is not fully known (grant the scopes above, or pass --force to delete without checking)"
+            "prune stopped, nothing deleted: parts of the site could not be read (above), and an asset used only there would break; get them read as each line says"
                 .to_owned(),
         );
     }

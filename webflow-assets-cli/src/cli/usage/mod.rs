@@ -52,7 +52,8 @@ pub(crate) async fn usage(api: &ApiArgs, ids: &[String], index: &IndexArgs) -> R
                 .collect();
             println!(
                 "{}",
-                json!({"id": id, "used": !uses.is_empty(), "complete": idx.gaps.is_empty(), "uses": uses})
+                json!({"id": id, "used": !uses.is_empty(), "complete": idx.gaps.is_empty(),
+                       "uses": uses, "gaps": idx.gaps})
             );
         }
     } else {
@@ -63,13 +64,20 @@ pub(crate) async fn usage(api: &ApiArgs, ids: &[String], index: &IndexArgs) -> R
                 let verdict = if idx.gaps.is_empty() {
                     "nowhere the scan shows"
                 } else {
-                    "nowhere in the parts read (see the errors below)"
+                    "nowhere in the parts read"
                 };
                 println!("{id:<24}  {verdict}");
             }
             for (i, u) in uses.enumerate() {
                 let shown = if i == 0 { id.as_str() } else { "" };
                 println!("{shown:<24}  {}: {}", u.place, u.how);
+            }
+            if !idx.gaps.is_empty() {
+                println!(
+                    "{:<24}  INCOMPLETE: perhaps also in the {} part(s) the scan could not read (below)",
+                    "",
+                    idx.gaps.len()
+                );
             }
         }
         scan::blind_spots(&idx);
@@ -80,6 +88,28 @@ pub(crate) async fn usage(api: &ApiArgs, ids: &[String], index: &IndexArgs) -> R
     } else {
         EXIT_FAILED
     })
+}
+
+/// The uses of `id` the scan found, on stderr (or a JSON line on stdout),
+/// when the scan is incomplete: nothing of it is hidden because a part
+/// could not be read.
+pub(crate) fn found_so_far(idx: &webflow_assets::UsageIndex, id: &str, as_json: bool) {
+    let uses: Vec<_> = idx.uses_of(id).collect();
+    if as_json {
+        println!(
+            "{}",
+            json!({"id": id, "status": "not checked", "complete": false, "uses": uses, "gaps": idx.gaps})
+        );
+        return;
+    }
+    if uses.is_empty() {
+        eprintln!("{id}: used nowhere in the parts read");
+    } else {
+        eprintln!("{id}: used at least here:");
+        for place in uses {
+            eprintln!("  {place}");
+        }
+    }
 }
 
 /// `assets unused [--folder ID]`.

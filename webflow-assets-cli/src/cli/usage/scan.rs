@@ -6,13 +6,18 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::Args;
-use webflow_assets::usage::{BLIND_SPOTS, PUBLISHED_ONLY, PublishedOptions, ScanOptions};
+use webflow_assets::usage::{
+    BLIND_SPOTS, GapKind, PUBLISHED_ONLY, PublishedOptions, ScanOptions, SitePassword,
+};
 use webflow_assets::{Client, UsageIndex};
 
 use crate::cli::hints;
 
 /// The heading these flags share in `--help`.
 const HEADING: &str = "Usage scan";
+
+/// Where the password of the site's protected pages is read from.
+pub(crate) const SITE_PASSWORD_ENV: &str = "WEBFLOW_SITE_PASSWORD";
 
 /// Where the usage index is kept, and how the published site is read.
 // A heading of their own: without one, clap numbers each flattened
@@ -28,7 +33,9 @@ pub(crate) struct IndexArgs {
     #[arg(long, help_heading = HEADING, value_name = "FILE")]
     pub index: Option<PathBuf>,
     /// Read the published site at this origin (a staging domain) instead
-    /// of the site's own domains.
+    /// of the site's own domains. Pages behind the site's password are read
+    /// when the environment variable WEBFLOW_SITE_PASSWORD holds it (never
+    /// a flag: a command line is seen by every user of the machine).
     #[arg(long, help_heading = HEADING, value_name = "URL", conflicts_with = "no_published")]
     pub published: Option<url::Url>,
     /// Do not read the published site: style backgrounds, custom code and
@@ -82,6 +89,12 @@ impl IndexArgs {
                 .max_time(Duration::from_secs(self.crawl_max_time));
             if let Some(at) = &self.published {
                 p = p.at(at.clone());
+            }
+            if let Some(password) = std::env::var(SITE_PASSWORD_ENV)
+                .ok()
+                .filter(|v| !v.is_empty())
+            {
+                p = p.password(SitePassword::new(password));
             }
             p
         };
@@ -183,8 +196,44 @@ pub(crate) async fn scan_relinking(
             }
             None => {}
         }
+        utility_pages(&index);
     }
     Ok(index)
+}
+
+/// Which utility pages the crawl read, and the links that lead nowhere.
+fn utility_pages(index: &UsageIndex) {
+    let s = &index.summary;
+    if !s.utility_pages.is_empty() {
+        let read: Vec<String> = s
+            .utility_pages
+            .iter()
+            .map(|u| format!("{} ({})", u.kind, u.url))
+            .collect();
+        eprintln!("read the site's utility pages: {}", read.join(", "));
+    }
+    if !s.broken_links.is_empty() {
+        // A few, then a count: a site with a broken menu links every page.
+        const SHOWN: usize = 5;
+        let mut shown: Vec<&str> = s
+            .broken_links
+            .iter()
+            .take(SHOWN)
+            .map(String::as_str)
+            .collect();
+        let more = s.broken_links.len().saturating_sub(SHOWN);
+        let more = if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        };
+        shown.dedup();
+        eprintln!(
+            "warning: {} link(s) of the published site lead to no page (404; what they show is the 404 page, read): {}{more}",
+            s.broken_links.len(),
+            shown.join(", ")
+        );
+    }
 }
 
 /// What the scan could not see, on stderr: what neither the API nor the
@@ -215,16 +264,25 @@ pub(crate) fn gaps(index: &UsageIndex) {
     gaps_as(index, "error");
 }
 
-/// [`gaps`] at another level (`warning` where nothing is deleted).
+/// [`gaps`] at another level (`warning` where nothing is deleted). Each
+/// gap says what gets it read; none offers `--force`, which only skips the
+/// check.
 pub(crate) fn gaps_as(index: &UsageIndex, level: &str) {
     for gap in &index.gaps {
-        match &gap.scope {
-            Some(scope) => eprintln!(
-                "{level}: {gap}; use a token with {scope} as well (nothing there is taken for unused)"
-            ),
-            None => eprintln!(
-                "{level}: {gap}; scan again (nothing there is taken for unused; what an earlier scan found there still counts)"
-            ),
-        }
+        eprintln!("{level}: {gap}; {}", gap_fix(gap));
+    }
+}
+
+/// What gets a gap read.
+pub(crate) fn gap_fix(gap: &webflow_assets::usage::Gap) -> String {
+    if let Some(scope) = &gap.scope {
+        return format!("use a token with {scope} as well (nothing there is taken for unused)");
+    }
+    match gap.kind {
+        GapKind::Password => format!(
+            "put the site's password in {SITE_PASSWORD_ENV} to read it (nothing there is taken for unused)"
+        ),
+        GapKind::Published => "scan again, read the published site at another origin (--published URL), or skip it (--no-published: its style backgrounds, custom code and head images are then not seen); nothing there is taken for unused".to_owned(),
+        _ => "scan again (nothing there is taken for unused; what an earlier scan found there still counts)".to_owned(),
     }
 }

@@ -14,6 +14,7 @@ pub fn cli(cwd: &Path) -> Command {
         .env_remove("WEBFLOW_TOKEN")
         .env_remove("WEBFLOW_SITE_ID")
         .env_remove("WEBFLOW_BASE_URL")
+        .env_remove("WEBFLOW_SITE_PASSWORD")
         .stdin(Stdio::null());
     cmd
 }
