@@ -22,7 +22,6 @@ use super::{PublishedOptions, UtilityKind, UtilityPage, sitemap};
 use super::progress::{Count, ScanProgress};
 use super::refs::Known;
 use super::{Gap, Place, Use};
-use crate::types::Page;
 use crate::error::Error;
 
 /// What a crawl read, kept for the next one's conditional requests.
@@ -67,49 +66,6 @@ struct RunState {
     /// The MD5 of each utility page's body read: the 404 page comes with
     /// every 404 and is read once.
     utility_bodies: BTreeSet<String>,
-}
-
-/// What the page lists (every locale's) tell the crawl.
-#[derive(Debug, Default)]
-pub(crate) struct PublishedPages {
-    /// Paths of the published static pages, secondary locales' included.
-    pub paths: Vec<String>,
-    /// Collections with a template page: each live item has a page.
-    pub templates: BTreeSet<String>,
-}
-
-impl PublishedPages {
-    /// Notes a page of a locale's list; `subdirectory` is the locale's
-    /// (none for the primary one), for a page whose list gives no
-    /// `publishedPath`.
-    pub(crate) fn note(&mut self, page: &Page, subdirectory: Option<&str>) {
-        if page.draft == Some(true) || page.archived == Some(true) {
-            return;
-        }
-        if let Some(collection) = &page.collection_id {
-            self.templates.insert(collection.clone());
-            return;
-        }
-        // The password page is not at a path of its own: its body comes
-        // with every 401 answer.
-        if page.slug.as_deref() == Some("401") {
-            return;
-        }
-        let prefix = subdirectory
-            .map(|s| s.trim_matches('/'))
-            .filter(|s| !s.is_empty())
-            .map(|s| format!("/{s}"))
-            .unwrap_or_default();
-        let path = match (&page.published_path, &page.slug) {
-            (Some(p), _) if !p.is_empty() => p.clone(),
-            (_, Some(slug)) if slug == "index" || slug.is_empty() => format!("{prefix}/"),
-            (_, Some(slug)) => format!("{prefix}/{slug}"),
-            (_, None) => return,
-        };
-        if !self.paths.contains(&path) {
-            self.paths.push(path);
-        }
-    }
 }
 
 /// Where to start: the origin, the site's other hosts, and the paths the

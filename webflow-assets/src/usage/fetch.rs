@@ -275,44 +275,38 @@ struct PasswordForm {
 }
 
 fn password_form(html: &str, base: &Url) -> Option<PasswordForm> {
-    let mut current: Option<(Url, Vec<(String, String)>, Option<String>)> = None;
+    // The form being read: its action, its fields, its password field.
+    let mut current: Option<PasswordForm> = None;
+    let done = |form: PasswordForm| (!form.password_field.is_empty()).then_some(form);
     for token in Tokenizer::new(html).flatten() {
         match token {
             Token::StartTag(tag) if tag.name.eq_ignore_ascii_case(b"form") => {
                 let attr = |n: &[u8]| tag.attributes.get(n).map(|v| String::from_utf8_lossy(v).into_owned());
-                let action = base.join(attr(b"action").as_deref().unwrap_or("")).ok()?;
-                current = Some((action, Vec::new(), None));
+                current = Some(PasswordForm {
+                    action: base.join(attr(b"action").as_deref().unwrap_or("")).ok()?,
+                    fields: Vec::new(),
+                    password_field: String::new(),
+                });
             }
             Token::StartTag(tag) if tag.name.eq_ignore_ascii_case(b"input") => {
-                let Some((_, fields, password)) = &mut current else { continue };
+                let Some(form) = &mut current else { continue };
                 let attr = |n: &[u8]| tag.attributes.get(n).map(|v| String::from_utf8_lossy(v).into_owned());
                 let Some(name) = attr(b"name").filter(|n| !n.is_empty()) else { continue };
                 match attr(b"type").unwrap_or_default().to_ascii_lowercase().as_str() {
-                    "password" => *password = Some(name),
+                    "password" => form.password_field = name,
                     "submit" | "button" | "image" | "reset" => {}
-                    _ => fields.push((name, attr(b"value").unwrap_or_default())),
+                    _ => form.fields.push((name, attr(b"value").unwrap_or_default())),
                 }
             }
             Token::EndTag(tag) if tag.name.eq_ignore_ascii_case(b"form") => {
-                if let Some((action, fields, Some(password_field))) = current.take() {
-                    return Some(PasswordForm {
-                        action,
-                        fields,
-                        password_field,
-                    });
+                if let Some(form) = current.take().and_then(done) {
+                    return Some(form);
                 }
             }
             _ => {}
         }
     }
-    match current {
-        Some((action, fields, Some(password_field))) => Some(PasswordForm {
-            action,
-            fields,
-            password_field,
-        }),
-        _ => None,
-    }
+    current.and_then(done)
 }
 
 fn text_header(headers: &HeaderMap, name: header::HeaderName) -> Option<String> {

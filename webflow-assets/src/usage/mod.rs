@@ -40,6 +40,7 @@ mod gap;
 mod html;
 mod index;
 mod merge;
+mod page_paths;
 mod place;
 mod progress;
 mod published;

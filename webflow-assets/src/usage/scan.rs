@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use futures::{StreamExt, TryStreamExt};
 
 use super::progress::{Count, ScanProgress};
-use super::crawl::PublishedPages;
+use super::page_paths::PublishedPages;
 use super::refs::Known;
 use super::{ContentScan, Gap, Place, ScanOptions, ScanSummary, UsageIndex, Use, merge, values};
 use crate::assets::ListOptions;
