@@ -1,13 +1,17 @@
-//! The published site's part of the scan: each published page, and the
-//! style sheets and scripts it links on the site's hosts or CDN, read as a
-//! browser would get them, with conditional requests, so that a rescan of
-//! an unchanged site downloads almost nothing (304s).
+//! The published site's part of the scan: each published page (of every
+//! locale, of the sitemap, or linked), and every style sheet and script a
+//! page loads, read as a browser would get them, with conditional
+//! requests, so that a rescan of an unchanged site downloads almost nothing
+//! (304s).
 //!
 //! Bounded and polite: a few requests in flight, a timeout per request, a
-//! budget of documents, bytes and time; redirects only within the site; no
-//! link followed off it. Whatever is not read (a site not published, a
-//! password, a 4xx or 5xx, a budget run out) is a [`Gap`] naming it, so
-//! that nothing there is taken for unused. No request carries the token.
+//! budget of documents, bytes and time; page redirects only within the
+//! site; no page followed off it. The bodies of Webflow's 404 and 401
+//! answers are its 404 and password pages, read as pages; a missing path
+//! is a broken link. Whatever is not read (a site not published, a page
+//! behind the password, a 5xx, a body not understood, a budget run out) is
+//! a [`Gap`] naming it, so that nothing there is taken for unused. No
+//! request carries the token.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 

@@ -99,10 +99,12 @@ impl Client {
     ///
     /// The published site shows what no read of the Data API does: style
     /// backgrounds, custom code, the favicon and Open Graph images. Each
-    /// published page, and the style sheets and scripts it links on the
-    /// site's hosts or CDN, is read with a conditional request, so that a
-    /// rescan of an unchanged site downloads almost nothing. A site that
-    /// is not published, a page behind a password, a 4xx or 5xx, or a
+    /// published page (every locale's, the sitemap's, and those linked),
+    /// and the style sheets and scripts it loads from any host, is read
+    /// with a conditional request, so that a rescan of an unchanged site
+    /// downloads almost nothing. The 404 and password pages are read from
+    /// the bodies of the 404 and 401 answers. A site that is not published,
+    /// a page behind the password, a 5xx, a body not understood, or a
     /// budget run out is a gap, as an unreadable API read is.
     ///
     /// ```no_run
