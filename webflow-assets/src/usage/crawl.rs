@@ -14,41 +14,20 @@
 //! request carries the token.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::sync::Arc;
 
 use futures::StreamExt;
 use futures::stream::FuturesUnordered;
-use serde::{Deserialize, Serialize};
 use url::Url;
 
+use super::doc_scan::{DocScan, Reader};
 use super::fetch::{Answer, Fetcher};
-use super::published::{self, DocKind, SiteUrls};
-use super::{PublishedOptions, UtilityKind, UtilityPage, sitemap};
+use super::published::{DocKind, SiteUrls};
+use super::{PublishedOptions, UtilityKind, UtilityPage};
 use super::progress::{Count, ScanProgress};
 use super::refs::Known;
-use super::{Gap, Place, Use};
+use super::Gap;
 use crate::error::Error;
-
-/// What a crawl read, kept for the next one's conditional requests.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct PublishedScan {
-    /// The origin read (`https://www.example.com`).
-    pub origin: Option<String>,
-    /// Each document read, by URL.
-    pub docs: BTreeMap<String, DocScan>,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct DocScan {
-    pub kind: DocKind,
-    pub etag: Option<String>,
-    pub last_modified: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub uses: Vec<Use>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub links: Vec<(String, DocKind)>,
-}
 
 /// What the crawl counted, and the utility pages and broken links it met.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -86,9 +65,16 @@ pub(crate) struct Crawl<'a> {
     origin: Url,
     options: &'a PublishedOptions,
     site: SiteUrls,
-    known: &'a Known,
+    /// Shared with the blocking threads that parse the documents.
+    reader: Arc<Reader>,
     previous: &'a BTreeMap<String, DocScan>,
     progress: ScanProgress,
+}
+
+/// An answer, with a document's text already read (on a blocking thread).
+enum Got {
+    Read { bytes: u64, doc: Result<DocScan, String> },
+    Other(Answer),
 }
 
 impl<'a> Crawl<'a> {
@@ -98,7 +84,7 @@ impl<'a> Crawl<'a> {
         config: &crate::config::ClientBuilder,
         options: &'a PublishedOptions,
         start: &Start,
-        known: &'a Known,
+        known: &Known,
         previous: &'a BTreeMap<String, DocScan>,
         progress: ScanProgress,
     ) -> Result<Self, Error> {
@@ -110,8 +96,11 @@ impl<'a> Crawl<'a> {
             fetcher: Fetcher::new(config, options, &site)?,
             origin: start.origin.clone(),
             options,
+            reader: Arc::new(Reader {
+                site: site.clone(),
+                known: known.clone(),
+            }),
             site,
-            known,
             previous,
             progress,
         })
@@ -168,7 +157,8 @@ impl<'a> Crawl<'a> {
                             kept.and_then(|k| k.last_modified.as_deref()),
                         )
                         .await;
-                    (url, kind, answer)
+                    let got = self.parse(&url, kind, answer).await;
+                    (url, kind, got)
                 });
             }
             if in_flight.is_empty() {
@@ -183,8 +173,21 @@ impl<'a> Crawl<'a> {
                 break;
             };
             self.progress.add(Count::PublishedRead, 1);
-            for (key, doc) in self.settle(&url, kind, answer, &mut state) {
+            let docs = match answer {
+                Got::Read { bytes, doc } => {
+                    state.counts.downloaded += 1;
+                    state.counts.bytes += bytes;
+                    self.settle_read(&url, doc, &mut state)
+                }
+                Got::Other(answer) => self.settle(&url, kind, answer, &mut state),
+            };
+            for (key, doc) in docs {
                 for (link, kind) in &doc.links {
+                    // Most links were seen already (every page links the
+                    // menu's pages): no URL parse for those.
+                    if seen.contains(link.as_str()) {
+                        continue;
+                    }
                     if let Ok(link) = Url::parse(link) {
                         push(&mut queue, &mut seen, link, *kind, &self.progress);
                     }
@@ -220,6 +223,41 @@ impl<'a> Crawl<'a> {
         (out, gaps, counts)
     }
 
+    /// Reads a document's text on a blocking thread, so that parsing runs
+    /// beside the coordinating task (which keeps the requests going) on
+    /// another core.
+    async fn parse(&self, url: &Url, kind: DocKind, answer: Answer) -> Got {
+        let Answer::Fresh {
+            etag,
+            last_modified,
+            content_type,
+            body,
+        } = answer
+        else {
+            return Got::Other(answer);
+        };
+        let bytes = body.len() as u64;
+        let reader = Arc::clone(&self.reader);
+        let at = url.clone();
+        let doc = tokio::task::spawn_blocking(move || reader.read(&at, kind, etag, last_modified, &content_type, &body))
+            .await
+            .unwrap_or_else(|e| Err(format!("could not be read (its reader stopped: {e})")));
+        Got::Read { bytes, doc }
+    }
+
+    /// A document read (or not understood: a gap, with what an earlier
+    /// crawl found there).
+    fn settle_read(&self, url: &Url, doc: Result<DocScan, String>, state: &mut RunState) -> Vec<(String, DocScan)> {
+        let key = url.to_string();
+        match doc {
+            Ok(doc) => vec![(key, doc)],
+            Err(why) => {
+                state.gaps.push(Gap::published(&key, &why));
+                self.previous.get(&key).cloned().map(|kept| (key, kept)).into_iter().collect()
+            }
+        }
+    }
+
     /// What one answer adds: the documents read (by key), and in `state`
     /// its gap, its bytes, a utility page or a broken link.
     fn settle(&self, url: &Url, kind: DocKind, answer: Answer, state: &mut RunState) -> Vec<(String, DocScan)> {
@@ -234,13 +272,8 @@ impl<'a> Crawl<'a> {
             } => {
                 state.counts.downloaded += 1;
                 state.counts.bytes += body.len() as u64;
-                match self.read(url, kind, etag, last_modified, &content_type, &body) {
-                    Ok(doc) => vec![(key, doc)],
-                    Err(why) => {
-                        state.gaps.push(Gap::published(&key, &why));
-                        kept().into_iter().collect()
-                    }
-                }
+                let doc = self.reader.read(url, kind, etag, last_modified, &content_type, &body);
+                self.settle_read(url, doc, state)
             }
             Answer::Missing { content_type, body } => {
                 state.counts.downloaded += 1;
@@ -341,65 +374,13 @@ impl<'a> Crawl<'a> {
             url: url.to_string(),
         });
         // No validators: a utility page is asked for again each crawl.
-        match self.read(&url, DocKind::Page, None, None, content_type, body) {
+        match self.reader.read(&url, DocKind::Page, None, None, content_type, body) {
             Ok(doc) => vec![(key, doc)],
             Err(why) => {
                 state.gaps.push(Gap::published(&key, &why));
                 vec![]
             }
         }
-    }
-
-    fn read(
-        &self,
-        url: &Url,
-        kind: DocKind,
-        etag: Option<String>,
-        last_modified: Option<String>,
-        content_type: &str,
-        body: &str,
-    ) -> Result<DocScan, String> {
-        let content_type = content_type.to_ascii_lowercase();
-        // What the server says it is wins over what the link said (a
-        // sitemap or robots.txt keeps its kind unless it is a page).
-        let kind = if content_type.contains("html") {
-            DocKind::Page
-        } else if matches!(kind, DocKind::Sitemap | DocKind::Robots) {
-            kind
-        } else if content_type.contains("css") {
-            DocKind::StyleSheet
-        } else if content_type.contains("javascript") || content_type.contains("ecmascript") {
-            DocKind::Script
-        } else {
-            kind
-        };
-        let read = match kind {
-            DocKind::Page => published::read_page(body, url, &self.site, self.known),
-            DocKind::StyleSheet => published::read_style_sheet(body, url, &self.site, self.known),
-            DocKind::Script => published::read_script(body, self.known),
-            DocKind::Sitemap => sitemap::read_sitemap(body, url, &self.site)?,
-            DocKind::Robots => sitemap::read_robots(body, url, &self.site),
-        };
-        let mut uses: Vec<Use> = read
-            .uses
-            .into_iter()
-            .map(|(asset_id, how)| Use {
-                asset_id,
-                how,
-                place: Place::Published { url: url.to_string() },
-            })
-            .collect();
-        uses.sort_by(|a, b| (&a.asset_id, a.how).cmp(&(&b.asset_id, b.how)));
-        uses.dedup();
-        let mut links: Vec<(String, DocKind)> = read.links.into_iter().map(|(u, k)| (u.to_string(), k)).collect();
-        links.dedup();
-        Ok(DocScan {
-            kind,
-            etag,
-            last_modified,
-            uses,
-            links,
-        })
     }
 }
 

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::crawl::PublishedScan;
+use super::doc_scan::PublishedScan;
 use super::{FORMAT, Gap, Place, Use, merge};
 use crate::content::Stage;
 use crate::error::Error;

@@ -35,6 +35,7 @@
 
 mod cms;
 mod crawl;
+mod doc_scan;
 mod fetch;
 mod gap;
 mod html;

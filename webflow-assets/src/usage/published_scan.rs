@@ -6,7 +6,8 @@
 
 use url::Url;
 
-use super::crawl::{Crawl, PublishedScan, Start};
+use super::crawl::{Crawl, Start};
+use super::doc_scan::PublishedScan;
 use super::page_paths::PublishedPages;
 use super::PublishedOptions;
 use super::scan::Scan;
