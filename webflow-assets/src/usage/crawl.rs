@@ -20,7 +20,7 @@ use futures::StreamExt;
 use futures::stream::FuturesUnordered;
 use url::Url;
 
-use super::doc_scan::{DocScan, Reader};
+use super::doc_scan::{DocScan, Link, LinkTable, PublishedScan, Reader};
 use super::fetch::{Answer, Fetcher};
 use super::published::{DocKind, SiteUrls};
 use super::{PublishedOptions, UtilityKind, UtilityPage};
@@ -41,8 +41,9 @@ pub(crate) struct CrawlCounts {
 }
 
 /// What a crawl has so far.
-#[derive(Default)]
 struct RunState {
+    /// Every link named so far, the previous crawl's first.
+    links: LinkTable,
     out: BTreeMap<String, DocScan>,
     gaps: Vec<Gap>,
     counts: CrawlCounts,
@@ -68,12 +69,17 @@ pub(crate) struct Crawl<'a> {
     /// Shared with the blocking threads that parse the documents.
     reader: Arc<Reader>,
     previous: &'a BTreeMap<String, DocScan>,
+    /// The links the previous crawl's documents name (by index).
+    previous_links: &'a [Link],
     progress: ScanProgress,
 }
 
 /// An answer, with a document's text already read (on a blocking thread).
 enum Got {
-    Read { bytes: u64, doc: Result<DocScan, String> },
+    Read {
+        bytes: u64,
+        doc: Result<(DocScan, Vec<Link>), String>,
+    },
     Other(Answer),
 }
 
@@ -85,7 +91,7 @@ impl<'a> Crawl<'a> {
         options: &'a PublishedOptions,
         start: &Start,
         known: &Known,
-        previous: &'a BTreeMap<String, DocScan>,
+        previous: &'a PublishedScan,
         progress: ScanProgress,
     ) -> Result<Self, Error> {
         let site = SiteUrls {
@@ -101,14 +107,15 @@ impl<'a> Crawl<'a> {
                 known: known.clone(),
             }),
             site,
-            previous,
+            previous: &previous.docs,
+            previous_links: &previous.links,
             progress,
         })
     }
 
     /// Reads the site from `start`: the documents read (or kept, for a
     /// 304), the gaps, the counts.
-    pub(crate) async fn run(&self, start: &Start) -> (BTreeMap<String, DocScan>, Vec<Gap>, CrawlCounts) {
+    pub(crate) async fn run(&self, start: &Start) -> (PublishedScan, Vec<Gap>, CrawlCounts) {
         let deadline = tokio::time::Instant::now() + self.options.max_time;
         let mut queue: VecDeque<(Url, DocKind)> = VecDeque::new();
         let mut seen = BTreeSet::new();
@@ -127,7 +134,13 @@ impl<'a> Crawl<'a> {
                 push(&mut queue, &mut seen, url, kind, &self.progress);
             }
         }
-        let mut state = RunState::default();
+        let mut state = RunState {
+            out: BTreeMap::new(),
+            gaps: Vec::new(),
+            counts: CrawlCounts::default(),
+            utility_bodies: BTreeSet::new(),
+            links: LinkTable::from_previous(self.previous_links),
+        };
         let mut over_budget: Option<String> = None;
         // Requests in flight when the time ran out.
         let mut cut_short = 0;
@@ -182,7 +195,8 @@ impl<'a> Crawl<'a> {
                 Got::Other(answer) => self.settle(&url, kind, answer, &mut state),
             };
             for (key, doc) in docs {
-                for (link, kind) in &doc.links {
+                for &id in &doc.links {
+                    let Some((link, kind)) = state.links.list.get(id as usize) else { continue };
                     // Most links were seen already (every page links the
                     // menu's pages): no URL parse for those.
                     if seen.contains(link.as_str()) {
@@ -199,6 +213,7 @@ impl<'a> Crawl<'a> {
             mut out,
             mut gaps,
             mut counts,
+            links,
             ..
         } = state;
         if let Some(budget) = over_budget
@@ -220,7 +235,13 @@ impl<'a> Crawl<'a> {
         counts.utility_pages.sort();
         counts.utility_pages.dedup();
         counts.broken_links.sort();
-        (out, gaps, counts)
+        let links = links.compact(&mut out);
+        let scan = PublishedScan {
+            origin: Some(self.origin.to_string()),
+            docs: out,
+            links,
+        };
+        (scan, gaps, counts)
     }
 
     /// Reads a document's text on a blocking thread, so that parsing runs
@@ -247,10 +268,18 @@ impl<'a> Crawl<'a> {
 
     /// A document read (or not understood: a gap, with what an earlier
     /// crawl found there).
-    fn settle_read(&self, url: &Url, doc: Result<DocScan, String>, state: &mut RunState) -> Vec<(String, DocScan)> {
+    fn settle_read(
+        &self,
+        url: &Url,
+        doc: Result<(DocScan, Vec<Link>), String>,
+        state: &mut RunState,
+    ) -> Vec<(String, DocScan)> {
         let key = url.to_string();
         match doc {
-            Ok(doc) => vec![(key, doc)],
+            Ok((mut doc, links)) => {
+                doc.links = links.into_iter().map(|(u, k)| state.links.intern(u, k)).collect();
+                vec![(key, doc)]
+            }
             Err(why) => {
                 state.gaps.push(Gap::published(&key, &why));
                 self.previous.get(&key).cloned().map(|kept| (key, kept)).into_iter().collect()
@@ -375,7 +404,10 @@ impl<'a> Crawl<'a> {
         });
         // No validators: a utility page is asked for again each crawl.
         match self.reader.read(&url, DocKind::Page, None, None, content_type, body) {
-            Ok(doc) => vec![(key, doc)],
+            Ok((mut doc, links)) => {
+                doc.links = links.into_iter().map(|(u, k)| state.links.intern(u, k)).collect();
+                vec![(key, doc)]
+            }
             Err(why) => {
                 state.gaps.push(Gap::published(&key, &why));
                 vec![]

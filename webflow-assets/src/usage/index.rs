@@ -233,15 +233,17 @@ impl UsageIndex {
     /// The index saved at `path` for `site_id`; an empty one when there is
     /// none, or it is of another site or format (a warning says why).
     pub fn load(path: &Path, site_id: &str) -> Self {
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
+        let file = match std::fs::File::open(path) {
+            Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Self::new(site_id),
             Err(e) => {
                 tracing::warn!(path = %path.display(), error = %e, "cannot read the usage index; scanning from scratch");
                 return Self::new(site_id);
             }
         };
-        match serde_json::from_str::<UsageIndex>(&text) {
+        // Streamed: the file's text (tens of MB for a large site) is never
+        // held beside what it decodes to.
+        match serde_json::from_reader::<_, UsageIndex>(std::io::BufReader::new(file)) {
             Ok(mut index) if index.format == FORMAT && index.site_id == site_id => {
                 index.found = merge::merged(&index);
                 index
@@ -263,9 +265,12 @@ impl UsageIndex {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(io)?;
         }
-        let text = serde_json::to_vec(self).map_err(|e| io(std::io::Error::other(e)))?;
         let tmp = path.with_extension("json.tmp");
-        std::fs::write(&tmp, text).map_err(io)?;
+        // Streamed to the file, as `load` reads it.
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp).map_err(io)?);
+        serde_json::to_writer(&mut out, self).map_err(|e| io(std::io::Error::other(e)))?;
+        std::io::Write::flush(&mut out).map_err(io)?;
+        drop(out);
         std::fs::rename(&tmp, path).map_err(io)
     }
 

@@ -80,8 +80,9 @@ pub const PUBLISHED_ONLY: [&str; 4] = [
 
 /// The version of the index file's format (2: uses say how, items are
 /// kept per list for incremental rescans; 3: the published site's
-/// documents, items' slugs).
-const FORMAT: u32 = 3;
+/// documents, items' slugs; 4: the published documents' links, each once
+/// in a table).
+const FORMAT: u32 = 4;
 
 /// How a scan reads the site ([`Client::scan_usage_with`](crate::Client::scan_usage_with)).
 ///

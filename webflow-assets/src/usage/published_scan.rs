@@ -123,9 +123,9 @@ impl Client {
             paths,
         };
         // Conditional requests only for what was read at the same origin.
-        let none = Default::default();
+        let none = PublishedScan::default();
         let previous_docs = match previous.origin.as_deref() {
-            Some(o) if o == origin.as_str() => &previous.docs,
+            Some(o) if o == origin.as_str() => previous,
             _ => &none,
         };
         let crawl = match Crawl::new(
@@ -143,7 +143,7 @@ impl Client {
             }
         };
         let started = std::time::Instant::now();
-        let (docs, gaps, counts) = crawl.run(&start).await;
+        let (read, gaps, counts) = crawl.run(&start).await;
         scan.summary.published_millis = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         scan.gaps.extend(gaps);
         scan.summary.published = counts.documents;
@@ -153,10 +153,7 @@ impl Client {
         scan.summary.published_origin = Some(origin.to_string());
         scan.summary.utility_pages = counts.utility_pages;
         scan.summary.broken_links = counts.broken_links;
-        index.published = PublishedScan {
-            origin: Some(origin.to_string()),
-            docs,
-        };
+        index.published = read;
     }
 }
 
