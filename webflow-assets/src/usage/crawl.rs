@@ -13,7 +13,7 @@
 //! a [`Gap`] naming it, so that nothing there is taken for unused. No
 //! request carries the token.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashSet, VecDeque};
 use std::sync::Arc;
 
 use futures::StreamExt;
@@ -118,7 +118,10 @@ impl<'a> Crawl<'a> {
     pub(crate) async fn run(&self, start: &Start) -> (PublishedScan, Vec<Gap>, CrawlCounts) {
         let deadline = tokio::time::Instant::now() + self.options.max_time;
         let mut queue: VecDeque<(Url, DocKind)> = VecDeque::new();
-        let mut seen = BTreeSet::new();
+        let mut seen = HashSet::new();
+        // Links (by their index in the link table) already queued or
+        // dropped: most links of a page were met on the page before.
+        let mut met: Vec<bool> = Vec::new();
         for path in &start.paths {
             if let Ok(url) = start.origin.join(path) {
                 push(&mut queue, &mut seen, url, DocKind::Page, &self.progress);
@@ -196,9 +199,17 @@ impl<'a> Crawl<'a> {
             };
             for (key, doc) in docs {
                 for &id in &doc.links {
-                    let Some((link, kind)) = state.links.list.get(id as usize) else { continue };
-                    // Most links were seen already (every page links the
-                    // menu's pages): no URL parse for those.
+                    let id = id as usize;
+                    // Most links were met already (every page links the
+                    // menu's pages): neither a lookup nor a URL parse.
+                    if met.get(id).copied().unwrap_or(false) {
+                        continue;
+                    }
+                    if met.len() <= id {
+                        met.resize(id + 1, false);
+                    }
+                    met[id] = true;
+                    let Some((link, kind)) = state.links.list.get(id) else { continue };
                     if seen.contains(link.as_str()) {
                         continue;
                     }
@@ -418,7 +429,7 @@ impl<'a> Crawl<'a> {
 
 fn push(
     queue: &mut VecDeque<(Url, DocKind)>,
-    seen: &mut BTreeSet<String>,
+    seen: &mut HashSet<String>,
     url: Url,
     kind: DocKind,
     progress: &ScanProgress,

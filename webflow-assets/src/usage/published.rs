@@ -55,8 +55,17 @@ impl SiteUrls {
     }
 
     pub(crate) fn is_site_host(&self, url: &Url) -> bool {
+        // Asked for every link of every page: compared in place, without
+        // building the URL's `host[:port]`.
+        let Some(host) = url.host_str() else { return false };
         matches!(url.scheme(), "http" | "https")
-            && Self::authority(url).is_some_and(|a| self.hosts.contains(&a))
+            && self.hosts.iter().any(|a| {
+                let (name, port) = match a.rsplit_once(':') {
+                    Some((name, port)) if !name.is_empty() && port.parse::<u16>().is_ok() => (name, port.parse().ok()),
+                    _ => (a.as_str(), None),
+                };
+                name.eq_ignore_ascii_case(host) && port == url.port()
+            })
     }
 
     /// A page of the site: on its hosts, not a file of another kind.
@@ -140,18 +149,23 @@ pub(crate) fn read_page(html: &str, base: &Url, site: &SiteUrls, known: &Known) 
     for token in Tokenizer::new_with_emitter(html, emitter).flatten() {
         match token {
             Token::StartTag(tag) => {
+                // The token's own buffers, moved: a page's tags are most of
+                // its allocations (measured: BENCHMARKS.md section 9).
+                let lower = |mut bytes: Vec<u8>| {
+                    bytes.make_ascii_lowercase();
+                    bytes
+                };
                 let tag = Tag {
                     span: tag.span.start..tag.span.end,
-                    name: tag.name.to_ascii_lowercase(),
+                    name: lower(tag.name.0),
                     attributes: tag
                         .attributes
-                        .iter()
+                        .into_iter()
                         .map(|(name, value)| {
-                            (
-                                name.to_ascii_lowercase(),
-                                value.span.start..value.span.end,
-                                String::from_utf8_lossy(value).into_owned(),
-                            )
+                            let span = value.span.start..value.span.end;
+                            let text = String::from_utf8(value.value.0)
+                                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+                            (lower(name.0), span, text)
                         })
                         .collect(),
                 };
@@ -320,6 +334,23 @@ mod tests {
 
     fn base() -> Url {
         Url::parse("https://www.example.com/about").unwrap()
+    }
+
+    #[test]
+    fn a_site_host_is_its_host_and_port_in_any_case() {
+        let site = SiteUrls {
+            hosts: vec!["www.example.com".into(), "127.0.0.1:8080".into(), "[::1]:9000".into(), "[::1]".into()],
+            site_id: SITE.into(),
+        };
+        let is = |u: &str| site.is_site_host(&Url::parse(u).unwrap());
+        assert!(is("https://WWW.Example.com/a"));
+        assert!(is("http://127.0.0.1:8080/"));
+        assert!(!is("http://127.0.0.1:8081/"));
+        assert!(!is("http://127.0.0.1/"));
+        assert!(is("http://[::1]:9000/x"));
+        assert!(is("http://[::1]/x"));
+        assert!(!is("https://www.example.com.evil.org/"));
+        assert!(!is("ftp://www.example.com/"));
     }
 
     #[test]

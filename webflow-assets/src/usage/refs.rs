@@ -29,6 +29,17 @@ impl Known {
     }
 }
 
+impl Known {
+    /// The asset whose hosted URL `url` is. Only a token with a scheme can
+    /// be one: the map is not searched for each word of a page.
+    fn get(&self, url: &str) -> Option<String> {
+        if self.by_url.is_empty() || !url.contains("://") {
+            return None;
+        }
+        self.by_url.get(url).cloned()
+    }
+}
+
 /// A URL in a text that names an asset.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Found {
@@ -55,9 +66,7 @@ pub(crate) fn find(text: &str, known: &Known) -> Vec<Found> {
             raw.into()
         };
         let asset = known
-            .by_url
-            .get(decoded.as_ref())
-            .cloned()
+            .get(&decoded)
             .or_else(|| id_of_file_name(&decoded).map(str::to_owned));
         if let Some(asset_id) = asset {
             out.push(Found {
