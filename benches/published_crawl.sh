@@ -89,6 +89,7 @@ t0=$(date +%s.%N)
 curl --silent --show-error --no-progress-meter --compressed --parallel --parallel-max 8 --config "$OUT/published-urls.curl"
 t1=$(date +%s.%N)
 echo "$t0 $t1" > "$OUT/published-curl.txt"
+curl --version | head -1 | awk '{print $2}' > "$OUT/published-curl-version.txt"
 
 # The style-sheet rule against a CSS tokenizer, on the fixture and on this
 # site's style sheet.
@@ -112,6 +113,7 @@ cold, warm = crawl("cold"), crawl("warm")
 api_rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", open(f"{out}/published-err-api.txt").read()).group(1))
 t0, t1 = map(float, open(f"{out}/published-curl.txt").read().split())
 curl = t1 - t0
+curl_version = open(f"{out}/published-curl-version.txt").read().strip()
 date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "unknown CPU")
 live = collections * ((items + 1) // 2)
@@ -124,7 +126,7 @@ lines = [
     f"({pages} static pages, {collections} template pages giving {live} item pages, a site style sheet with 50 background "
     f"images, a favicon, an Open Graph image, head code and an inline style per page), served on loopback by the "
     f"sandbox's published host. The crawl's own time and counts are the scan's summary (`ScanSummary::published*`, kept in the index); peak memory is "
-    f"`/usr/bin/time -v`'s maximum resident set of the whole run (API scan included). curl 7.88 fetched the same "
+    f"`/usr/bin/time -v`'s maximum resident set of the whole run (API scan included). curl {curl_version} fetched the same "
     f"{cold['docs']} URLs (`--compressed --parallel --parallel-max 8`, bodies to /dev/null) right after; both ask for "
     f"compression, and the sandbox gzips what is asked. The documents include `robots.txt`, the sitemap and `/404` "
     f"(the 404 page, asked for every crawl: a 404 is never a 304).",

@@ -47,6 +47,7 @@ mod progress;
 mod published;
 mod published_options;
 mod published_scan;
+mod site_urls;
 mod sitemap;
 mod refs;
 mod relink;
