@@ -39,6 +39,7 @@ client! {
     mod rate_limit;
     mod request;
     mod retry;
+    mod sniff;
     mod source;
     mod tls;
     mod upload;

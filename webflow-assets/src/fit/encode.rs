@@ -22,6 +22,16 @@ pub(crate) fn encode(
 ) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
     let (w, h) = (pixels.width, pixels.height);
+    // A profile goes only where its colour space is the pixels' (a grey
+    // profile with grey pixels, an RGB one with RGB): a CMYK or grey
+    // profile on RGB pixels is wrong, and viewers reject it.
+    let grey_out = pixels.grey && matches!(format, OutputFormat::Jpeg | OutputFormat::Png);
+    let meta = &Metadata {
+        icc: meta
+            .icc
+            .filter(|icc| icc_space(icc) == Some(if grey_out { *b"GRAY" } else { *b"RGB " })),
+        exif: meta.exif,
+    };
     let failed = |e: &dyn std::fmt::Display| format!("encoding it as {format} failed ({e})");
     match format {
         OutputFormat::Jpeg => {
@@ -50,12 +60,11 @@ pub(crate) fn encode(
         }
         OutputFormat::Gif => {
             let mut encoder = image::codecs::gif::GifEncoder::new(&mut out);
+            let rgb = pixels.rgb();
             let rgba = if pixels.alpha {
-                pixels.data.clone()
+                rgb.into_owned()
             } else {
-                pixels
-                    .data
-                    .chunks_exact(3)
+                rgb.chunks_exact(3)
                     .flat_map(|p| [p[0], p[1], p[2], u8::MAX])
                     .collect()
             };
@@ -65,10 +74,11 @@ pub(crate) fn encode(
             drop(encoder);
         }
         OutputFormat::Webp => {
+            let rgb = pixels.rgb();
             let encoder = if pixels.alpha {
-                webp::Encoder::from_rgba(&pixels.data, w, h)
+                webp::Encoder::from_rgba(&rgb, w, h)
             } else {
-                webp::Encoder::from_rgb(&pixels.data, w, h)
+                webp::Encoder::from_rgb(&rgb, w, h)
             };
             let encoded = encoder
                 .encode_simple(false, f32::from(quality))
@@ -78,6 +88,12 @@ pub(crate) fn encode(
         OutputFormat::Avif => out = avif(pixels, quality, meta, avif_speed)?,
     }
     Ok(out)
+}
+
+/// An ICC profile's colour space (`RGB `, `GRAY`, `CMYK`...), from its
+/// header.
+pub(crate) fn icc_space(icc: &[u8]) -> Option<[u8; 4]> {
+    icc.get(16..20).and_then(|s| s.try_into().ok())
 }
 
 fn set_metadata(encoder: &mut impl ImageEncoder, meta: &Metadata<'_>) {
@@ -98,9 +114,10 @@ fn avif(pixels: &Pixels, quality: u8, meta: &Metadata<'_>, speed: u8) -> Result<
     // ravif writes no ICC profile (only the sRGB colour signal): pixels
     // under another profile are converted to sRGB first, so that colours
     // stay as they looked.
+    let rgb = pixels.rgb();
     let data = match meta.icc {
-        Some(icc) => super::colour::to_srgb(&pixels.data, pixels.alpha, icc)?,
-        None => pixels.data.clone(),
+        Some(icc) => super::colour::to_srgb(&rgb, pixels.alpha, icc)?,
+        None => rgb.into_owned(),
     };
     // One thread per encode: the caller runs one encode per core.
     let encoder = Encoder::new()

@@ -45,6 +45,9 @@ pub enum Kept {
     /// Animated (GIF, APNG, animated WebP) and within the limits: an
     /// animation is never flattened.
     Animated,
+    /// A raster image in a format this crate does not decode (AVIF): it
+    /// cannot be converted or made smaller here, and goes up as it is.
+    Undecodable,
 }
 
 /// What a fit did to one file.
@@ -114,6 +117,9 @@ impl FitReport {
                     Kept::NotAnImage => "not an image this tool re-encodes",
                     Kept::WithinLimits => "within the limits",
                     Kept::Animated => "animated, within the limits",
+                    Kept::Undecodable => {
+                        "this tool does not decode it, so it goes up unconverted and as large as it is"
+                    }
                 };
                 format!(
                     "{} {} kept: {why}",
@@ -215,10 +221,24 @@ pub fn fit_image(
             },
         }
     };
+    // The bytes against the name: PNG bytes named `.jpg` would go up as
+    // `image/jpeg` (kept) or be named from the wrong source (converted).
+    if let Some(claimed) = crate::upload::guess_content_type(file_name) {
+        crate::sniff::check(file_name, &claimed, bytes)?;
+    }
     let probe = probe::probe(bytes)
         .map_err(|p| fail(None, p, "check that the file is a whole, valid image"))?;
     let Some(probe) = probe else {
-        return Ok(kept(Kept::NotAnImage, None));
+        return match crate::sniff::sniff(bytes).map(|f| f.name) {
+            Some("AVIF") => {
+                let mut report = kept(Kept::Undecodable, None);
+                report.report.original_format = Some(OutputFormat::Avif);
+                report.report.format = Some(OutputFormat::Avif);
+                Ok(report)
+            }
+            Some("HEIC") => Err(crate::upload::heic_refusal(file_name)),
+            _ => Ok(kept(Kept::NotAnImage, None)),
+        };
     };
     let source = source_format(probe.format);
     let target = options.format.unwrap_or(source);

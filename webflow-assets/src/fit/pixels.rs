@@ -1,5 +1,7 @@
-//! Decoded pixels in the one layout the resizer and encoders share: 8 bits
-//! a channel, RGB, or RGBA when any pixel is not opaque.
+//! Decoded pixels in the layouts the resizer and encoders share: 8 bits a
+//! channel, grey or RGB, with alpha when any pixel is not opaque.
+
+use std::borrow::Cow;
 
 use fast_image_resize as fir;
 use fir::images::TypedImage;
@@ -9,48 +11,82 @@ use fir::images::TypedImage;
 pub(crate) struct Pixels {
     pub width: u32,
     pub height: u32,
-    /// RGBA when true, RGB otherwise.
+    /// With an alpha channel (grey+alpha or RGBA).
     pub alpha: bool,
+    /// Grey (one channel of colour) instead of RGB: a grey image stays
+    /// grey where the format has grey (PNG, JPEG), a third of the bytes.
+    pub grey: bool,
     pub data: Vec<u8>,
 }
 
 impl Pixels {
-    /// From a decoded image: 16-bit and grey images become 8-bit RGB(A),
+    /// From a decoded image: 16-bit images become 8-bit, grey stays grey,
     /// and an alpha channel that is opaque everywhere is dropped.
     pub fn from_image(image: image::DynamicImage) -> Self {
         let (width, height) = (image.width(), image.height());
-        if image.color().has_alpha() {
-            let rgba = image.into_rgba8();
-            if rgba.pixels().any(|p| p.0[3] != u8::MAX) {
-                return Self {
-                    width,
-                    height,
-                    alpha: true,
-                    data: rgba.into_raw(),
-                };
+        let grey = matches!(
+            image.color(),
+            image::ColorType::L8
+                | image::ColorType::La8
+                | image::ColorType::L16
+                | image::ColorType::La16
+        );
+        let alpha = image.color().has_alpha();
+        let (data, alpha) = match (grey, alpha) {
+            (true, true) => {
+                let la = image.into_luma_alpha8();
+                if la.pixels().any(|p| p.0[1] != u8::MAX) {
+                    (la.into_raw(), true)
+                } else {
+                    (la.pixels().map(|p| p.0[0]).collect(), false)
+                }
             }
-            let rgb = image::DynamicImage::ImageRgba8(rgba).into_rgb8();
-            return Self {
-                width,
-                height,
-                alpha: false,
-                data: rgb.into_raw(),
-            };
-        }
+            (true, false) => (image.into_luma8().into_raw(), false),
+            (false, true) => {
+                let rgba = image.into_rgba8();
+                if rgba.pixels().any(|p| p.0[3] != u8::MAX) {
+                    (rgba.into_raw(), true)
+                } else {
+                    (
+                        image::DynamicImage::ImageRgba8(rgba).into_rgb8().into_raw(),
+                        false,
+                    )
+                }
+            }
+            (false, false) => (image.into_rgb8().into_raw(), false),
+        };
         Self {
             width,
             height,
-            alpha: false,
-            data: image.into_rgb8().into_raw(),
+            alpha,
+            grey,
+            data,
         }
     }
 
     pub fn color_type(&self) -> image::ExtendedColorType {
-        if self.alpha {
-            image::ExtendedColorType::Rgba8
-        } else {
-            image::ExtendedColorType::Rgb8
+        match (self.grey, self.alpha) {
+            (true, false) => image::ExtendedColorType::L8,
+            (true, true) => image::ExtendedColorType::La8,
+            (false, false) => image::ExtendedColorType::Rgb8,
+            (false, true) => image::ExtendedColorType::Rgba8,
         }
+    }
+
+    /// The pixels as RGB (or RGBA), for a format without grey (WebP,
+    /// AVIF, GIF): grey is repeated into each channel.
+    pub fn rgb(&self) -> Cow<'_, [u8]> {
+        if !self.grey {
+            return Cow::Borrowed(&self.data);
+        }
+        Cow::Owned(if self.alpha {
+            self.data
+                .chunks_exact(2)
+                .flat_map(|p| [p[0], p[0], p[0], p[1]])
+                .collect()
+        } else {
+            self.data.iter().flat_map(|&l| [l, l, l]).collect()
+        })
     }
 
     /// Downscaled with Lanczos3 (alpha premultiplied while filtering, so
@@ -66,15 +102,17 @@ impl Pixels {
             (self.width, self.height, &mut self.data[..]),
             (width, height),
         );
-        let data = if self.alpha {
-            resize_typed::<fir::pixels::U8x4>(src, dst)?
-        } else {
-            resize_typed::<fir::pixels::U8x3>(src, dst)?
+        let data = match (self.grey, self.alpha) {
+            (true, false) => resize_typed::<fir::pixels::U8>(src, dst)?,
+            (true, true) => resize_typed::<fir::pixels::U8x2>(src, dst)?,
+            (false, false) => resize_typed::<fir::pixels::U8x3>(src, dst)?,
+            (false, true) => resize_typed::<fir::pixels::U8x4>(src, dst)?,
         };
         Ok(Pixels {
             width,
             height,
             alpha: self.alpha,
+            grey: self.grey,
             data,
         })
     }
@@ -86,8 +124,8 @@ impl Pixels {
 /// Why not `Resizer::resize`: it is generic over the image and dispatches
 /// over all 13 of fast_image_resize's pixel types, so each crate that calls
 /// it compiles the convolutions of all 13 (at that crate's opt-level), 70 %
-/// of this crate's LLVM IR (`cargo llvm-lines`). The fit only ever has RGB8
-/// or RGBA8.
+/// of this crate's LLVM IR (`cargo llvm-lines`). The fit only ever has
+/// grey, grey+alpha, RGB and RGBA, 8 bits a channel.
 ///
 /// The source is a mutable view (`TypedImage`) though the resizer only
 /// reads it: its buffers between the passes and for premultiplied alpha

@@ -3,7 +3,7 @@
 
 use std::io::Cursor;
 
-use image::{AnimationDecoder, ImageDecoder, ImageFormat, ImageReader};
+use image::{ImageDecoder, ImageFormat, ImageReader};
 
 /// What the header says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -16,6 +16,9 @@ pub(crate) struct Probe {
 
 /// A raster image this crate can decode, or `None` for anything else (SVG,
 /// documents, formats without a decoder here: they go up as they are).
+/// Nothing is decoded: sizes come from the header, and a GIF's frames are
+/// counted with their data skipped, so that a small file declaring a huge
+/// screen costs nothing here.
 pub(crate) fn probe(bytes: &[u8]) -> Result<Option<Probe>, String> {
     let Ok(format) = image::guess_format(bytes) else {
         return Ok(None);
@@ -53,11 +56,29 @@ fn animated(bytes: &[u8], format: ImageFormat) -> Result<bool, String> {
             .map(|d| d.has_animation())
             .map_err(|e| format!("its WebP header cannot be read ({e})")),
         ImageFormat::Gif => {
-            let decoder = image::codecs::gif::GifDecoder::new(cursor)
+            // `image`'s frame iterator composes each frame onto a buffer of
+            // the declared screen (30000×30000 in 35 bytes): frames are
+            // counted with their LZW data skipped instead, within gif's
+            // own memory limit.
+            let mut options = gif::DecodeOptions::new();
+            options.skip_frame_decoding(true);
+            let mut decoder = options
+                .read_info(cursor)
                 .map_err(|e| format!("its GIF header cannot be read ({e})"))?;
-            // A frame that fails to decode counts as a frame: the file is
-            // not flattened on the strength of a read error.
-            Ok(decoder.into_frames().take(2).count() > 1)
+            let mut frames = 0;
+            while frames < 2 {
+                match decoder.read_next_frame() {
+                    Ok(Some(_)) => frames += 1,
+                    Ok(None) => break,
+                    // A frame that cannot be read counts as a frame: the
+                    // file is not flattened on the strength of a read error.
+                    Err(_) => {
+                        frames += 1;
+                        break;
+                    }
+                }
+            }
+            Ok(frames > 1)
         }
         _ => Ok(false),
     }
@@ -74,10 +95,15 @@ pub(crate) struct Decoded {
 /// decoder's own allocation limit follows it, so a lying header cannot
 /// make it allocate more).
 pub(crate) fn decode(bytes: &[u8], probe: &Probe, max_pixels: u64) -> Result<Decoded, String> {
+    whole(bytes, probe.format)?;
     let mut reader = ImageReader::with_format(Cursor::new(bytes), probe.format);
     let mut limits = image::Limits::default();
     // 16-bit RGBA is 8 bytes a pixel; the rest is slack for the decoder.
     limits.max_alloc = Some(max_pixels.saturating_mul(8).saturating_add(64 << 20));
+    // And no side longer than the header said (a decoder that trusts a
+    // frame over the header is held to it).
+    limits.max_image_width = Some(probe.width);
+    limits.max_image_height = Some(probe.height);
     reader.limits(limits);
     let mut decoder = reader
         .into_decoder()
@@ -91,4 +117,28 @@ pub(crate) fn decode(bytes: &[u8], probe: &Probe, max_pixels: u64) -> Result<Dec
         .map_err(|e| format!("it cannot be decoded ({e})"))?;
     image.apply_orientation(orientation);
     Ok(Decoded { image, icc, exif })
+}
+
+/// An error when the file's data ends before the image does. A JPEG
+/// decoder fills the rows it never got with grey and says nothing (a JPEG
+/// cut at 55 % went up with its bottom 40 % flat grey): a JPEG's last scan
+/// must end with its end-of-image marker. (In the entropy-coded data an
+/// `FF` byte is followed only by `00` or a restart marker, so `FF D9` there
+/// is the end.) The other decoders here fail on a short read themselves
+/// (`tests/it/fit_inputs.rs` checks each).
+fn whole(bytes: &[u8], format: ImageFormat) -> Result<(), String> {
+    if format != ImageFormat::Jpeg {
+        return Ok(());
+    }
+    let last = |marker: u8| bytes.windows(2).rposition(|w| w == [0xFF, marker]);
+    match (last(0xDA), last(0xD9)) {
+        (Some(scan), Some(end)) if end > scan => Ok(()),
+        (None, _) => {
+            Err("its JPEG data has no image scan (the file is cut short or damaged)".to_owned())
+        }
+        _ => Err(format!(
+            "the image data ends early: its last JPEG scan has no end ({} bytes read; the file was cut short, as an interrupted copy or download leaves it)",
+            bytes.len()
+        )),
+    }
 }

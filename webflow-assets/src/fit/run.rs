@@ -10,6 +10,9 @@ use crate::error::Setting;
 
 type Failure = (Option<Setting>, String, &'static str);
 
+/// The longest side a WebP can have (libwebp's `WEBP_MAX_DIMENSION`).
+const WEBP_MAX_SIDE: u32 = 16_383;
+
 /// Decodes, bounds and searches; the error as (setting, problem, fix).
 pub(super) fn encode(
     bytes: &[u8],
@@ -38,10 +41,23 @@ pub(super) fn encode(
         ));
     }
     let upright = (pixels.width, pixels.height);
-    let start = match (options.resize, options.max_dimension) {
+    let mut start = match (options.resize, options.max_dimension) {
         (true, Some(side)) => bounded(pixels.width, pixels.height, side),
         _ => upright,
     };
+    if target == OutputFormat::Webp && start.0.max(start.1) > WEBP_MAX_SIDE {
+        if !options.resize {
+            return Err((
+                Some(Setting::Fit),
+                format!(
+                    "it is {}×{} pixels, and WebP holds at most {WEBP_MAX_SIDE} pixels a side",
+                    pixels.width, pixels.height
+                ),
+                "turn fitting on to downscale it to that (or set a smaller maximum side), or choose another format (PNG, JPEG, AVIF)",
+            ));
+        }
+        start = bounded(start.0, start.1, WEBP_MAX_SIDE);
+    }
     match search(&mut pixels, target, start, limit, options, &meta) {
         Ok(found) => Ok(found),
         Err(Miss::Failed(problem)) => {

@@ -8,6 +8,7 @@ mod download;
 mod fit_step;
 mod options;
 mod plan;
+pub(crate) use plan::heic_refusal;
 pub(crate) mod storage;
 mod verify;
 
@@ -142,6 +143,11 @@ async fn prepare(
 ) -> Result<(Plan, FileDigest), Error> {
     let size = source.check().await?;
     let plan = plan(source, size, options)?;
+    // What the bytes are, against what the name says (a reader's bytes are
+    // not peeked at: it would be opened once more for them).
+    if let Some(head) = head(source).await? {
+        crate::sniff::check(&plan.file_name, &plan.content_type, &head)?;
+    }
     // Checked before any call, so that a bad alt text costs no orphan.
     if let Some(update) = options.update() {
         update.request()?;
@@ -165,6 +171,28 @@ async fn prepare(
         ));
     }
     Ok((plan, digest))
+}
+
+/// The first bytes of a file or of bytes in memory.
+async fn head(source: &UploadSource) -> Result<Option<Vec<u8>>, Error> {
+    match source {
+        UploadSource::Bytes(b) => Ok(Some(b[..b.len().min(crate::sniff::HEAD)].to_vec())),
+        UploadSource::Path(path) => {
+            use tokio::io::AsyncReadExt;
+            let io = |e: std::io::Error| Error::Io {
+                path: path.display().to_string(),
+                source: e,
+            };
+            let file = tokio::fs::File::open(path).await.map_err(io)?;
+            let mut head = Vec::with_capacity(crate::sniff::HEAD);
+            file.take(crate::sniff::HEAD as u64)
+                .read_to_end(&mut head)
+                .await
+                .map_err(io)?;
+            Ok(Some(head))
+        }
+        UploadSource::Reader { .. } => Ok(None),
+    }
 }
 
 impl Client {

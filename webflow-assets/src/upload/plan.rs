@@ -62,15 +62,25 @@ pub(crate) fn plan(
         })?,
     };
     if !options.any_content_type && !ACCEPTED_CONTENT_TYPES.contains(&content_type.as_str()) {
+        if matches!(content_type.as_str(), "image/heic" | "image/heif") {
+            return Err(heic_refusal(&file_name));
+        }
         return Err(Error::invalid(
             format!("{file_name:?} is {content_type}, which Webflow does not accept as an asset"),
-            "upload an image (PNG, JPEG, GIF, SVG, WebP, AVIF) or a document (PDF, DOC(X), XLS(X), PPT(X), TXT, CSV, ODT/ODS/ODP, Lottie JSON), or allow any content type",
+            "upload an image (PNG, JPEG, GIF, SVG, WebP, AVIF) or a document (PDF, DOC(X), XLS(X), PPT(X), TXT, CSV, ODT/ODS/ODP, Lottie JSON) instead",
         ));
     }
     let (kind, limit) = options.limits.for_content_type(&content_type);
     if size > limit {
         let problem = format!("{shown} is {size} bytes; Webflow accepts {kind} up to {limit} bytes");
-        // A raster image can be made to fit on the way in.
+        // A raster image can be made to fit on the way in, unless the fit
+        // already ran and kept it (a format it does not decode: AVIF).
+        if kind == "images" && content_type != "image/svg+xml" && fitting(options) {
+            return Err(Error::invalid(
+                problem,
+                "the fit does not decode this format (it re-encodes JPEG, PNG, GIF and WebP): make it smaller with a tool that writes it (avifenc for AVIF), or convert it to PNG and fit that",
+            ));
+        }
         if kind == "images" && content_type != "image/svg+xml" {
             return Err(Error::invalid_setting(
                 crate::error::Setting::Fit,
@@ -88,6 +98,34 @@ pub(crate) fn plan(
         content_type,
         size,
     })
+}
+
+/// Whether this upload's fit ran (and so left the file as it is).
+fn fitting(options: &UploadOptions) -> bool {
+    #[cfg(feature = "fit")]
+    return options.fit.is_some();
+    #[cfg(not(feature = "fit"))]
+    {
+        let _ = options;
+        false
+    }
+}
+
+/// The error for an HEIC/HEIF photo (an iPhone's): Webflow does not take
+/// it, and no decoder here reads it (HEVC has no well-kept pure-Rust
+/// decoder; libheif would put a C library and its patent-encumbered codec
+/// under every build), so the way out is named instead.
+pub(crate) fn heic_refusal(file_name: &str) -> Error {
+    let stem = match file_name.rsplit_once('.') {
+        Some((stem, _)) if !stem.is_empty() => stem,
+        _ => file_name,
+    };
+    Error::invalid(
+        format!("{file_name} is an HEIC/HEIF photo (as iPhones take them), which Webflow does not accept and this tool cannot decode"),
+        format!(
+            "convert it to JPEG first: `heif-convert {file_name} {stem}.jpg` (libheif's, Debian's libheif-examples), `magick {file_name} {stem}.jpg`, or export it as JPEG from Photos; on an iPhone, Settings > Camera > Formats > Most Compatible takes JPEGs"
+        ),
+    )
 }
 
 #[cfg(test)]

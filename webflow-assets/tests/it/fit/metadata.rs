@@ -75,10 +75,12 @@ fn kept_metadata_is_reset_to_upright() {
     );
 }
 
-/// A made-up ICC profile is enough to see it carried over byte for byte.
+/// A made-up RGB ICC profile is enough to see it carried over byte for
+/// byte.
 fn profile() -> Vec<u8> {
     let mut icc = vec![0u8; 128];
     icc[..4].copy_from_slice(&128u32.to_be_bytes());
+    icc[16..20].copy_from_slice(b"RGB ");
     icc[36..40].copy_from_slice(b"acsp");
     icc
 }

@@ -3,6 +3,7 @@
 //! here; the rules in [`sizes`], [`metadata`] and [`frames`].
 
 mod frames;
+mod inputs;
 mod metadata;
 mod sizes;
 
