@@ -14,6 +14,7 @@ mod assets;
 mod command_errors;
 mod drift;
 mod fit;
+mod fit_inputs;
 mod help;
 mod published;
 mod published_site;

@@ -237,6 +237,11 @@ pub(super) fn report(job: &Job, shown: &str, outcome: &Outcome) {
                         format!("; as {}, fit: {f}", a.file_name)
                     }
                     Some(f) if f.changed() => format!("; fit: {f}"),
+                    // Asked to convert or fit, and could not: say why it
+                    // went up as it was.
+                    Some(f) if f.kept == Some(webflow_assets::fit::Kept::Undecodable) => {
+                        format!("; fit: {f}")
+                    }
                     _ => String::new(),
                 };
                 job.bars.println(&format!(
