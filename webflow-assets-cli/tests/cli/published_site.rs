@@ -88,9 +88,11 @@ async fn unused_lists_only_what_the_site_uses_nowhere() {
     assert_eq!(listed, [UNUSED], "{stdout}");
     let stderr = text(&out.stderr);
     let origin = sandbox.published_url();
+    // Each locale's 404 page at its own path (the French list names it);
+    // the password page from the body of the 401s.
     assert!(
         stderr.contains(&format!(
-            "read the site's utility pages: the 404 page ({origin}/404), the password page ({origin}/401)"
+            "read the site's utility pages: the 404 page ({origin}/404), the 404 page ({origin}/fr-fr/404), the password page ({origin}/401)"
         )),
         "{stderr}"
     );

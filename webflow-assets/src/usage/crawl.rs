@@ -47,9 +47,12 @@ struct RunState {
     out: BTreeMap<String, DocScan>,
     gaps: Vec<Gap>,
     counts: CrawlCounts,
-    /// The MD5 of each utility page's body read: the 404 page comes with
-    /// every 404 and is read once.
+    /// The MD5 of each 404 page read at its own path: the same body that
+    /// came with another 404 is not read again.
     utility_bodies: BTreeSet<String>,
+    /// Utility pages' bodies that came with other answers, by kind and
+    /// MD5: the first URL in order, its content type and body.
+    set_aside: BTreeMap<(UtilityKind, String), (Url, String, String)>,
 }
 
 /// Where to start: the origin, the site's other hosts, and the paths the
@@ -142,6 +145,7 @@ impl<'a> Crawl<'a> {
             gaps: Vec::new(),
             counts: CrawlCounts::default(),
             utility_bodies: BTreeSet::new(),
+            set_aside: BTreeMap::new(),
             links: LinkTable::from_previous(self.previous_links),
         };
         let mut over_budget: Option<String> = None;
@@ -219,6 +223,9 @@ impl<'a> Crawl<'a> {
                 }
                 state.out.insert(key, doc);
             }
+        }
+        for (key, doc) in self.set_aside(&mut state) {
+            state.out.insert(key, doc);
         }
         let RunState {
             mut out,
@@ -329,8 +336,7 @@ impl<'a> Crawl<'a> {
                 if !self.site.is_site_host(url) {
                     return vec![];
                 }
-                let at = if own { url.path() } else { "/404" };
-                self.utility(UtilityKind::NotFound, at, &content_type, &body, state)
+                self.utility(UtilityKind::NotFound, url, &content_type, &body, state)
             }
             Answer::Protected {
                 content_type,
@@ -345,7 +351,7 @@ impl<'a> Crawl<'a> {
                     "is password-protected (401): give the site's password to read it"
                 };
                 state.gaps.push(Gap::password(&key, why));
-                let mut docs = self.utility(UtilityKind::Password, "/401", &content_type, &body, state);
+                let mut docs = self.utility(UtilityKind::Password, url, &content_type, &body, state);
                 // What an earlier crawl found behind it still counts.
                 docs.extend(kept());
                 docs
@@ -356,7 +362,7 @@ impl<'a> Crawl<'a> {
                 password_page,
             } => {
                 state.counts.bytes += password_page.len() as u64;
-                let mut docs = self.utility(UtilityKind::Password, "/401", &content_type, &password_page, state);
+                let mut docs = self.utility(UtilityKind::Password, url, &content_type, &password_page, state);
                 docs.extend(self.settle(url, kind, *page, state));
                 docs
             }
@@ -385,13 +391,16 @@ impl<'a> Crawl<'a> {
         }
     }
 
-    /// A utility page's body, read as the page at `path` of the origin
-    /// (the 404 page's body comes with every 404, whatever path was asked):
-    /// once a crawl for each distinct body.
+    /// A utility page's body. The 404 page at its own path (`/404`, a
+    /// locale's `/fr-fr/404`) is read at once, under that path. A body
+    /// that came with another answer (a 404 for a missing path, the
+    /// password page of a protected one) is set aside and read once the
+    /// crawl ends ([`Self::set_aside`]), whichever answer came first, so
+    /// that a rescan places its uses at the same URL.
     fn utility(
         &self,
         kind: UtilityKind,
-        path: &str,
+        url: &Url,
         content_type: &str,
         body: &str,
         state: &mut RunState,
@@ -399,19 +408,51 @@ impl<'a> Crawl<'a> {
         if !content_type.to_ascii_lowercase().contains("html") {
             return vec![];
         }
-        let Ok(url) = self.origin.join(path) else { return vec![] };
-        if !state.utility_bodies.insert(crate::md5_hex(body.as_bytes())) {
+        let hash = crate::md5_hex(body.as_bytes());
+        let own = kind == UtilityKind::NotFound && url.path().ends_with("/404");
+        if !own {
+            // The first URL in order keeps it.
+            let slot = state.set_aside.entry((kind, hash)).or_insert_with(|| (url.clone(), String::new(), String::new()));
+            if slot.1.is_empty() || url.as_str() < slot.0.as_str() {
+                *slot = (url.clone(), content_type.to_owned(), body.to_owned());
+            }
             return vec![];
         }
-        let mut key = url.to_string();
-        let mut n = 1;
-        while state.out.contains_key(&key) {
-            n += 1;
-            key = format!("{url}#{n}");
+        state.utility_bodies.insert(hash);
+        self.read_utility(kind, url.clone(), content_type, body, state)
+    }
+
+    /// What [`Self::utility`] set aside: the 404 bodies that differ from
+    /// every 404 page read at its own path (under the first URL that
+    /// answered each), and the password page (under `/401`).
+    fn set_aside(&self, state: &mut RunState) -> Vec<(String, DocScan)> {
+        let mut docs = Vec::new();
+        for ((kind, hash), (url, content_type, body)) in std::mem::take(&mut state.set_aside) {
+            let at = match kind {
+                UtilityKind::Password => self.origin.join("/401").unwrap_or(url),
+                _ if state.utility_bodies.contains(&hash) => continue,
+                _ => url,
+            };
+            if kind == UtilityKind::Password && docs.iter().any(|(k, _): &(String, DocScan)| *k == at.as_str()) {
+                continue;
+            }
+            docs.extend(self.read_utility(kind, at, &content_type, &body, state));
         }
+        docs
+    }
+
+    fn read_utility(
+        &self,
+        kind: UtilityKind,
+        url: Url,
+        content_type: &str,
+        body: &str,
+        state: &mut RunState,
+    ) -> Vec<(String, DocScan)> {
+        let key = url.to_string();
         state.counts.utility_pages.push(UtilityPage {
             kind,
-            url: url.to_string(),
+            url: key.clone(),
         });
         // No validators: a utility page is asked for again each crawl.
         match self.reader.read(&url, DocKind::Page, None, None, content_type, body) {
