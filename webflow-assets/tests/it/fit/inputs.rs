@@ -163,3 +163,30 @@ fn a_profile_goes_only_where_its_colour_space_is_the_pixels() {
         );
     }
 }
+
+#[test]
+fn a_cmyk_jpeg_is_never_converted_by_formula() {
+    // Print work: a CMYK JPEG (with Adobe's marker, as Photoshop writes).
+    let (w, h) = (64u16, 48u16);
+    let cmyk: Vec<u8> = (0..usize::from(w) * usize::from(h))
+        .flat_map(|i| [(i % 200) as u8, 40, 90, 10])
+        .collect();
+    let mut bytes = Vec::new();
+    jpeg_encoder::Encoder::new(&mut bytes, 90)
+        .encode(&cmyk, w, h, jpeg_encoder::ColorType::Cmyk)
+        .unwrap();
+    let e = fit_image(&bytes, "brochure.jpg", &webp(), &Limits::default()).unwrap_err();
+    let text = e.to_string();
+    assert!(
+        text.contains("brochure.jpg") && text.contains("CMYK") && text.contains("sRGB"),
+        "{text}"
+    );
+    // An RGB JPEG is converted as before.
+    fit_image(
+        &jpeg(&photo(64, 48), 90, None),
+        "photo.jpg",
+        &webp(),
+        &Limits::default(),
+    )
+    .unwrap();
+}
