@@ -14,7 +14,7 @@ cd "$(dirname "$0")"
 RUNS=${RUNS:-1000000}
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(create_response error_body s3_error post_response upload_details rate_headers published_document)
+  targets=(create_response error_body s3_error post_response upload_details rate_headers published_document fit_image)
 fi
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 cargo +nightly fuzz build -O >/dev/null 2>&1 || cargo +nightly fuzz build -O
@@ -38,6 +38,7 @@ declare -A what=(
   [post_response]="S3's PostResponse and a 204's ETag"
   [upload_details]="the order-preserving uploadDetails map (round trip)"
   [rate_headers]="Retry-After (seconds, HTTP date), X-RateLimit-*"
+  [fit_image]="any bytes as an image to fit (no allocation over 256 MiB)"
   [published_document]="a published page, style sheet and script (uses, links)"
 )
 

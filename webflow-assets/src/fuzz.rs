@@ -103,7 +103,8 @@ pub fn rate_headers(data: &[u8]) {
 
 /// A published page, style sheet and script (the bytes as each, lossy
 /// UTF-8): reading them never panics, every use names a 24-hex asset id
-/// the text holds, and every link stays on the site or its CDN folder.
+/// the text holds, every page linked is on the site, and every style sheet
+/// or script is fetched over HTTP(S).
 pub fn published_document(data: &[u8]) {
     use crate::usage::fuzz_published;
     let text = String::from_utf8_lossy(data);
@@ -121,4 +122,26 @@ pub fn published_document(data: &[u8]) {
 /// the comparison with a CSS tokenizer in `benches/css_compare/`).
 pub fn style_sheet_asset_ids(css: &str) -> Vec<String> {
     crate::usage::fuzz_style_sheet_ids(css)
+}
+
+/// Any bytes as an image to fit, under each name the fit reads and two
+/// targets (WebP at a fixed size, PNG within a byte limit): never a panic,
+/// and with the pixel limit at 1 MP, never a large allocation (the fuzz
+/// target's allocator aborts on one over its bound: a decoder that trusts a
+/// header over the limit, as `image`'s GIF frames did, is caught).
+#[cfg(feature = "fit")]
+pub fn fit_image(data: &[u8]) {
+    use crate::fit::{FitOptions, OutputFormat};
+    let limits = crate::Limits::default();
+    let options = [
+        FitOptions::new().format(OutputFormat::Webp).max_pixels(1 << 20).max_dimension(64),
+        FitOptions::new().format(OutputFormat::Png).max_pixels(1 << 20).max_bytes(4096),
+    ];
+    for name in ["in.png", "in.jpg", "in.gif", "in.webp"] {
+        for o in &options {
+            if let Ok(fitted) = crate::fit::fit_image(data, name, o, &limits) {
+                assert!(fitted.report.width <= 64 || o.format != Some(OutputFormat::Webp));
+            }
+        }
+    }
 }
