@@ -134,8 +134,14 @@ pub fn fit_image(data: &[u8]) {
     use crate::fit::{FitOptions, OutputFormat};
     let limits = crate::Limits::default();
     let options = [
-        FitOptions::new().format(OutputFormat::Webp).max_pixels(1 << 20).max_dimension(64),
-        FitOptions::new().format(OutputFormat::Png).max_pixels(1 << 20).max_bytes(4096),
+        FitOptions::new()
+            .format(OutputFormat::Webp)
+            .max_pixels(1 << 20)
+            .max_dimension(64),
+        FitOptions::new()
+            .format(OutputFormat::Png)
+            .max_pixels(1 << 20)
+            .max_bytes(4096),
     ];
     for name in ["in.png", "in.jpg", "in.gif", "in.webp"] {
         for o in &options {

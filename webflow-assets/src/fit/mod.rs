@@ -9,11 +9,10 @@
 //! `probe` (the header: format, size, animation), `pixels` (decoded
 //! pixels and the resize), `encode` (one encode), `search` (the bounded
 //! search), `riff` (metadata chunks for WebP), `exif` (the orientation
-//! reset), `colour` (ICC to sRGB for AVIF), `blocking` ([`fit_source`]:
+//! reset), `colour` (ICC to sRGB: a CMYK JPEG, AVIF's pixels), `blocking` ([`fit_source`]:
 //! the fit of a file or other source on a blocking thread, one per core).
 
 mod blocking;
-#[cfg(feature = "fit-avif")]
 mod colour;
 mod encode;
 mod exif;

@@ -96,15 +96,10 @@ pub(crate) struct Decoded {
 /// make it allocate more).
 pub(crate) fn decode(bytes: &[u8], probe: &Probe, max_pixels: u64) -> Result<Decoded, String> {
     whole(bytes, probe.format)?;
-    if probe.format == ImageFormat::Jpeg && jpeg_components(bytes) == Some(4) {
-        // `image` turns CMYK into RGB by formula, not through the file's
-        // profile: print colours shift (18.9/255 mean error measured on a
-        // brochure's photo). Refused until the conversion goes through the
-        // profile, rather than uploaded wrong.
-        return Err(
-            "it is a CMYK JPEG (as print work is), whose colours this tool cannot convert to the web's sRGB through its profile; convert it to sRGB first (`magick in.jpg -profile sRGB.icc out.jpg`, or export it as sRGB), or upload it as it is without converting or fitting it".to_owned(),
-        );
-    }
+    // `image` turns CMYK into RGB by formula, not through the file's
+    // profile: print colours shift (18.9/255 mean error on a brochure's
+    // photo). A CMYK JPEG with its profile goes through the profile.
+    let cmyk = probe.format == ImageFormat::Jpeg && jpeg_components(bytes) == Some(4);
     let mut reader = ImageReader::with_format(Cursor::new(bytes), probe.format);
     let mut limits = image::Limits::default();
     // 16-bit RGBA is 8 bytes a pixel; the rest is slack for the decoder.
@@ -122,8 +117,22 @@ pub(crate) fn decode(bytes: &[u8], probe: &Probe, max_pixels: u64) -> Result<Dec
         .unwrap_or(image::metadata::Orientation::NoTransforms);
     let icc = decoder.icc_profile().ok().flatten();
     let exif = decoder.exif_metadata().ok().flatten();
-    let mut image = image::DynamicImage::from_decoder(decoder)
-        .map_err(|e| format!("it cannot be decoded ({e})"))?;
+    let cmyk_icc = icc
+        .as_deref()
+        .filter(|icc| cmyk && super::encode::icc_space(icc) == Some(*b"CMYK"));
+    let (mut image, icc) = match cmyk_icc {
+        Some(profile) => {
+            let rgb = super::colour::cmyk_jpeg_to_srgb(bytes, profile, max_pixels)?;
+            // Now sRGB: the CMYK profile stays behind.
+            (image::DynamicImage::ImageRgb8(rgb), None)
+        }
+        // Without a profile, as browsers show it: by formula.
+        None => (
+            image::DynamicImage::from_decoder(decoder)
+                .map_err(|e| format!("it cannot be decoded ({e})"))?,
+            icc,
+        ),
+    };
     image.apply_orientation(orientation);
     Ok(Decoded { image, icc, exif })
 }

@@ -164,29 +164,154 @@ fn a_profile_goes_only_where_its_colour_space_is_the_pixels() {
     }
 }
 
+/// A CMYK printing profile, made here: four inks whose colours are not
+/// the pure cyan, magenta, yellow and black of the formula `image` uses
+/// (its cyan is a blue, its black a warm dark grey), as a press's are not.
+fn cmyk_profile() -> Vec<u8> {
+    use moxcms::{
+        ColorProfile, DataColorSpace, LutDataType, LutStore, LutType, LutWarehouse, Matrix3d,
+        ProfileClass,
+    };
+    let inks = [
+        [20.0, 110.0, 200.0],
+        [215.0, 30.0, 120.0],
+        [250.0, 215.0, 20.0],
+        [60.0, 50.0, 45.0],
+    ];
+    // sRGB to CIELAB (D65 white; the test's reference goes through the
+    // same profile, so only consistency matters).
+    let lab = |rgb: [f64; 3]| {
+        let lin = |c: f64| {
+            if c <= 0.04045 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        let [r, g, b] = rgb.map(|c| lin(c / 255.0));
+        let x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047;
+        let y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+        let z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883;
+        let f = |t: f64| {
+            if t > 0.008856 {
+                t.cbrt()
+            } else {
+                7.787 * t + 16.0 / 116.0
+            }
+        };
+        [
+            116.0 * f(y) - 16.0,
+            500.0 * (f(x) - f(y)),
+            200.0 * (f(y) - f(z)),
+        ]
+    };
+    // The 16 corners of the CMYK cube (C slowest), each the product of its
+    // inks over white paper, as Lab in ICC v2's 16-bit encoding.
+    let mut clut = Vec::new();
+    for corner in 0..16u8 {
+        let mut rgb = [255.0f64; 3];
+        for (ink, colour) in inks.iter().enumerate() {
+            if corner & (8 >> ink) != 0 {
+                for c in 0..3 {
+                    rgb[c] *= colour[c] / 255.0;
+                }
+            }
+        }
+        let [l, a, b] = lab(rgb);
+        clut.push((l / 100.0 * 65280.0).round() as u16);
+        clut.push(((a + 128.0) * 256.0).round().clamp(0.0, 65535.0) as u16);
+        clut.push(((b + 128.0) * 256.0).round().clamp(0.0, 65535.0) as u16);
+    }
+    let lut = LutWarehouse::Lut(LutDataType {
+        num_input_channels: 4,
+        num_output_channels: 3,
+        num_clut_grid_points: 2,
+        matrix: Matrix3d::IDENTITY,
+        num_input_table_entries: 2,
+        num_output_table_entries: 2,
+        input_table: LutStore::Store16([0, 65535].repeat(4)),
+        clut_table: LutStore::Store16(clut),
+        output_table: LutStore::Store16([0, 65535].repeat(3)),
+        lut_type: LutType::Lut16,
+    });
+    let mut profile = ColorProfile::new_srgb();
+    profile.profile_class = ProfileClass::OutputDevice;
+    profile.color_space = DataColorSpace::Cmyk;
+    profile.pcs = DataColorSpace::Lab;
+    profile.red_trc = None;
+    profile.green_trc = None;
+    profile.blue_trc = None;
+    profile.cicp = None;
+    profile.lut_a_to_b_perceptual = Some(lut.clone());
+    profile.lut_a_to_b_colorimetric = Some(lut);
+    profile.encode().unwrap()
+}
+
 #[test]
-fn a_cmyk_jpeg_is_never_converted_by_formula() {
-    // Print work: a CMYK JPEG (with Adobe's marker, as Photoshop writes).
-    let (w, h) = (64u16, 48u16);
-    let cmyk: Vec<u8> = (0..usize::from(w) * usize::from(h))
-        .flat_map(|i| [(i % 200) as u8, 40, 90, 10])
+fn a_cmyk_jpeg_is_converted_through_its_profile() {
+    let icc = cmyk_profile();
+    // Print work: patches of CMYK, stored as Photoshop stores them (Adobe's
+    // marker, samples inverted: jpeg-encoder does both).
+    let patches: [[u8; 4]; 6] = [
+        [255, 0, 0, 0],
+        [0, 255, 0, 0],
+        [0, 0, 255, 0],
+        [0, 0, 0, 200],
+        [128, 64, 32, 16],
+        [0, 0, 0, 0],
+    ];
+    let (w, h) = (16u16 * 6, 16u16);
+    let cmyk: Vec<u8> = (0..usize::from(h))
+        .flat_map(|_| (0..usize::from(w)).flat_map(|x| patches[x / 16]))
         .collect();
     let mut bytes = Vec::new();
-    jpeg_encoder::Encoder::new(&mut bytes, 90)
+    let mut encoder = jpeg_encoder::Encoder::new(&mut bytes, 100);
+    encoder.set_sampling_factor(jpeg_encoder::SamplingFactor::R_4_4_4);
+    encoder.add_icc_profile(&icc).unwrap();
+    encoder
         .encode(&cmyk, w, h, jpeg_encoder::ColorType::Cmyk)
         .unwrap();
-    let e = fit_image(&bytes, "brochure.jpg", &webp(), &Limits::default()).unwrap_err();
-    let text = e.to_string();
-    assert!(
-        text.contains("brochure.jpg") && text.contains("CMYK") && text.contains("sRGB"),
-        "{text}"
-    );
-    // An RGB JPEG is converted as before.
-    fit_image(
-        &jpeg(&photo(64, 48), 90, None),
-        "photo.jpg",
-        &webp(),
+    let fitted = fit_image(
+        &bytes,
+        "brochure.jpg",
+        &FitOptions::new().format(OutputFormat::Png),
         &Limits::default(),
     )
     .unwrap();
+    let out = decode(fitted.bytes.as_deref().unwrap()).into_rgb8();
+    // The reference: each patch through the profile, by moxcms directly.
+    let profile = moxcms::ColorProfile::new_from_slice(&icc).unwrap();
+    let to_srgb = profile
+        .create_transform_8bit(
+            moxcms::Layout::Rgba,
+            &moxcms::ColorProfile::new_srgb(),
+            moxcms::Layout::Rgb,
+            Default::default(),
+        )
+        .unwrap();
+    let (mut error, mut naive_error) = (0.0, 0.0);
+    for (i, patch) in patches.iter().enumerate() {
+        let mut expected = [0u8; 3];
+        to_srgb.transform(patch, &mut expected).unwrap();
+        let got = out.get_pixel(i as u32 * 16 + 8, 8).0;
+        // `image`'s formula: each channel times the white left by its ink and black.
+        let k = 1.0 - f64::from(patch[3]) / 255.0;
+        let naive = [0, 1, 2].map(|c| (255.0 * (1.0 - f64::from(patch[c]) / 255.0) * k).round());
+        for c in 0..3 {
+            error += (f64::from(got[c]) - f64::from(expected[c])).abs();
+            naive_error += (naive[c] - f64::from(expected[c])).abs();
+        }
+    }
+    let (error, naive_error) = (error / 18.0, naive_error / 18.0);
+    assert!(
+        error < 4.0,
+        "mean error {error:.1}/255 against the profile's colours"
+    );
+    // What the test stands on: the formula is far off with this profile.
+    assert!(naive_error > 20.0, "{naive_error}");
+    // The CMYK profile is not attached to the RGB output.
+    let mut png =
+        image::codecs::png::PngDecoder::new(std::io::Cursor::new(fitted.bytes.unwrap())).unwrap();
+    use image::ImageDecoder;
+    assert!(png.icc_profile().unwrap().is_none());
 }
