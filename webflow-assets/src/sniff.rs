@@ -81,6 +81,39 @@ pub(crate) fn sniff(head: &[u8]) -> Option<Format> {
     None
 }
 
+#[cfg(feature = "fit")]
+/// The content type a file name's extension says, for the raster formats
+/// [`sniff`] knows (the fit's check, which has only a name).
+pub(crate) fn claimed_by_name(file_name: &str) -> Option<&'static str> {
+    let ext = file_name.rsplit_once('.')?.1.to_ascii_lowercase();
+    Some(match ext.as_str() {
+        "jpg" | "jpeg" | "jpe" | "jfif" => JPEG.content_type,
+        "png" => PNG.content_type,
+        "gif" => GIF.content_type,
+        "webp" => WEBP.content_type,
+        "avif" => AVIF.content_type,
+        "heic" | "heif" => HEIC.content_type,
+        _ => return None,
+    })
+}
+
+/// The error for an HEIC/HEIF photo (an iPhone's): Webflow does not take
+/// it, and no decoder here reads it (HEVC has no well-kept pure-Rust
+/// decoder; libheif would put a C library and its patent-encumbered codec
+/// under every build), so the way out is named instead.
+pub(crate) fn heic_refusal(file_name: &str) -> Error {
+    let stem = match file_name.rsplit_once('.') {
+        Some((stem, _)) if !stem.is_empty() => stem,
+        _ => file_name,
+    };
+    Error::invalid(
+        format!("{file_name} is an HEIC/HEIF photo (as iPhones take them), which Webflow does not accept and this tool cannot decode"),
+        format!(
+            "convert it to JPEG first: `heif-convert {file_name} {stem}.jpg` (libheif's, Debian's libheif-examples), `magick {file_name} {stem}.jpg`, or export it as JPEG from Photos; on an iPhone, Settings > Camera > Formats > Most Compatible takes JPEGs"
+        ),
+    )
+}
+
 /// An error when `head` is one raster format and `content_type` (what the
 /// name or the caller says) another: the asset would be served as what it
 /// is not. Bytes no format here recognizes are left alone (an SVG, a PDF,

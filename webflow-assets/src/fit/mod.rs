@@ -222,8 +222,8 @@ pub fn fit_image(
     };
     // The bytes against the name: PNG bytes named `.jpg` would go up as
     // `image/jpeg` (kept) or be named from the wrong source (converted).
-    if let Some(claimed) = crate::upload::guess_content_type(file_name) {
-        crate::sniff::check(file_name, &claimed, bytes)?;
+    if let Some(claimed) = crate::sniff::claimed_by_name(file_name) {
+        crate::sniff::check(file_name, claimed, bytes)?;
     }
     let probe = probe::probe(bytes)
         .map_err(|p| fail(None, p, "check that the file is a whole, valid image"))?;
@@ -235,7 +235,7 @@ pub fn fit_image(
                 report.report.format = Some(OutputFormat::Avif);
                 Ok(report)
             }
-            Some("HEIC") => Err(crate::upload::heic_refusal(file_name)),
+            Some("HEIC") => Err(crate::sniff::heic_refusal(file_name)),
             _ => Ok(kept(Kept::NotAnImage, None)),
         };
     };

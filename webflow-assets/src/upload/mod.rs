@@ -8,8 +8,6 @@ mod download;
 mod fit_step;
 mod options;
 mod plan;
-#[cfg(feature = "fit")]
-pub(crate) use plan::heic_refusal;
 pub(crate) mod storage;
 mod verify;
 

@@ -63,7 +63,7 @@ pub(crate) fn plan(
     };
     if !options.any_content_type && !ACCEPTED_CONTENT_TYPES.contains(&content_type.as_str()) {
         if matches!(content_type.as_str(), "image/heic" | "image/heif") {
-            return Err(heic_refusal(&file_name));
+            return Err(crate::sniff::heic_refusal(&file_name));
         }
         return Err(Error::invalid(
             format!("{file_name:?} is {content_type}, which Webflow does not accept as an asset"),
@@ -109,23 +109,6 @@ fn fitting(options: &UploadOptions) -> bool {
         let _ = options;
         false
     }
-}
-
-/// The error for an HEIC/HEIF photo (an iPhone's): Webflow does not take
-/// it, and no decoder here reads it (HEVC has no well-kept pure-Rust
-/// decoder; libheif would put a C library and its patent-encumbered codec
-/// under every build), so the way out is named instead.
-pub(crate) fn heic_refusal(file_name: &str) -> Error {
-    let stem = match file_name.rsplit_once('.') {
-        Some((stem, _)) if !stem.is_empty() => stem,
-        _ => file_name,
-    };
-    Error::invalid(
-        format!("{file_name} is an HEIC/HEIF photo (as iPhones take them), which Webflow does not accept and this tool cannot decode"),
-        format!(
-            "convert it to JPEG first: `heif-convert {file_name} {stem}.jpg` (libheif's, Debian's libheif-examples), `magick {file_name} {stem}.jpg`, or export it as JPEG from Photos; on an iPhone, Settings > Camera > Formats > Most Compatible takes JPEGs"
-        ),
-    )
 }
 
 #[cfg(test)]

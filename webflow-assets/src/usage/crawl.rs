@@ -22,6 +22,8 @@ use url::Url;
 
 use super::doc_scan::{DocScan, Link, LinkTable, PublishedScan, Reader};
 use super::fetch::{Answer, Fetcher};
+
+mod utility;
 use super::published::{DocKind, SiteUrls};
 use super::{PublishedOptions, UtilityKind, UtilityPage};
 use super::progress::{Count, ScanProgress};
@@ -52,7 +54,7 @@ struct RunState {
     utility_bodies: BTreeSet<String>,
     /// Utility pages' bodies that came with other answers, by kind and
     /// MD5: the first URL in order, its content type and body.
-    set_aside: BTreeMap<(UtilityKind, String), (Url, String, String)>,
+    set_aside: utility::SetAside,
 }
 
 /// Where to start: the origin, the site's other hosts, and the paths the
@@ -387,82 +389,6 @@ impl<'a> Crawl<'a> {
                 state.gaps.push(Gap::published(&key, &why));
                 // What an earlier crawl found there still counts.
                 kept().into_iter().collect()
-            }
-        }
-    }
-
-    /// A utility page's body. The 404 page at its own path (`/404`, a
-    /// locale's `/fr-fr/404`) is read at once, under that path. A body
-    /// that came with another answer (a 404 for a missing path, the
-    /// password page of a protected one) is set aside and read once the
-    /// crawl ends ([`Self::set_aside`]), whichever answer came first, so
-    /// that a rescan places its uses at the same URL.
-    fn utility(
-        &self,
-        kind: UtilityKind,
-        url: &Url,
-        content_type: &str,
-        body: &str,
-        state: &mut RunState,
-    ) -> Vec<(String, DocScan)> {
-        if !content_type.to_ascii_lowercase().contains("html") {
-            return vec![];
-        }
-        let hash = crate::md5_hex(body.as_bytes());
-        let own = kind == UtilityKind::NotFound && url.path().ends_with("/404");
-        if !own {
-            // The first URL in order keeps it.
-            let slot = state.set_aside.entry((kind, hash)).or_insert_with(|| (url.clone(), String::new(), String::new()));
-            if slot.1.is_empty() || url.as_str() < slot.0.as_str() {
-                *slot = (url.clone(), content_type.to_owned(), body.to_owned());
-            }
-            return vec![];
-        }
-        state.utility_bodies.insert(hash);
-        self.read_utility(kind, url.clone(), content_type, body, state)
-    }
-
-    /// What [`Self::utility`] set aside: the 404 bodies that differ from
-    /// every 404 page read at its own path (under the first URL that
-    /// answered each), and the password page (under `/401`).
-    fn set_aside(&self, state: &mut RunState) -> Vec<(String, DocScan)> {
-        let mut docs = Vec::new();
-        for ((kind, hash), (url, content_type, body)) in std::mem::take(&mut state.set_aside) {
-            let at = match kind {
-                UtilityKind::Password => self.origin.join("/401").unwrap_or(url),
-                _ if state.utility_bodies.contains(&hash) => continue,
-                _ => url,
-            };
-            if kind == UtilityKind::Password && docs.iter().any(|(k, _): &(String, DocScan)| *k == at.as_str()) {
-                continue;
-            }
-            docs.extend(self.read_utility(kind, at, &content_type, &body, state));
-        }
-        docs
-    }
-
-    fn read_utility(
-        &self,
-        kind: UtilityKind,
-        url: Url,
-        content_type: &str,
-        body: &str,
-        state: &mut RunState,
-    ) -> Vec<(String, DocScan)> {
-        let key = url.to_string();
-        state.counts.utility_pages.push(UtilityPage {
-            kind,
-            url: key.clone(),
-        });
-        // No validators: a utility page is asked for again each crawl.
-        match self.reader.read(&url, DocKind::Page, None, None, content_type, body) {
-            Ok((mut doc, links)) => {
-                doc.links = links.into_iter().map(|(u, k)| state.links.intern(u, k)).collect();
-                vec![(key, doc)]
-            }
-            Err(why) => {
-                state.gaps.push(Gap::published(&key, &why));
-                vec![]
             }
         }
     }
