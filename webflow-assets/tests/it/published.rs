@@ -12,23 +12,23 @@ use webflow_assets::UsageIndex;
 use webflow_assets::usage::{Place, PublishedOptions, ScanOptions, UseKind};
 use webflow_assets_sandbox::{Sandbox, SandboxConfig, SiteModel};
 
-const SITE: &str = "580e63e98c9a982ac9b8b741";
-const A: &str = "659595234426a9fcbad57043";
-const OTHER: &str = "659595234426a9fcbad57044";
+pub(super) const SITE: &str = "580e63e98c9a982ac9b8b741";
+pub(super) const A: &str = "659595234426a9fcbad57043";
+pub(super) const OTHER: &str = "659595234426a9fcbad57044";
 const HOME: &str = "6596da6045e56dee495bcbba";
 const ABOUT: &str = "6596da6045e56dee495bcbbb";
-const TEMPLATE: &str = "6596da6045e56dee495bcbbc";
+pub(super) const TEMPLATE: &str = "6596da6045e56dee495bcbbc";
 const COLLECTION: &str = "562ac0395358780a1f5e6fbc";
 const ITEM: &str = "62b720ef280c7a7a3be8ca01";
 
 /// A URL on Webflow's CDN naming `asset` (as a hard-coded one would).
-fn cdn(asset: &str, name: &str) -> String {
+pub(super) fn cdn(asset: &str, name: &str) -> String {
     format!("https://cdn.prod.website-files.com/{SITE}/{asset}_{name}")
 }
 
 /// A site of two static pages (`/` and `/about`), whose nodes use no
 /// asset, with `edit` applied to its JSON.
-async fn site(edit: impl FnOnce(&mut Value)) -> Sandbox {
+pub(super) async fn site(edit: impl FnOnce(&mut Value)) -> Sandbox {
     let mut site = json!({
         "assets": [{"id": A, "fileName": "hero.jpg"}, {"id": OTHER, "fileName": "other.png"}],
         "pages": [
@@ -46,7 +46,7 @@ async fn site(edit: impl FnOnce(&mut Value)) -> Sandbox {
     .unwrap()
 }
 
-async fn scan_with(
+pub(super) async fn scan_with(
     sandbox: &Sandbox,
     previous: UsageIndex,
     published: PublishedOptions,

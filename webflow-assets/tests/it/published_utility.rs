@@ -6,50 +6,15 @@
 
 use serde_json::{Value, json};
 use webflow_assets::UsageIndex;
-use webflow_assets::usage::{Place, PublishedOptions, ScanOptions, SitePassword, UtilityKind};
-use webflow_assets_sandbox::{Sandbox, SandboxConfig, SiteModel};
+use webflow_assets::usage::{Place, PublishedOptions, SitePassword, UtilityKind};
+use webflow_assets_sandbox::Sandbox;
 
-const SITE: &str = "580e63e98c9a982ac9b8b741";
-const A: &str = "659595234426a9fcbad57043";
-const OTHER: &str = "659595234426a9fcbad57044";
-const HOME: &str = "6596da6045e56dee495bcbba";
-const ABOUT: &str = "6596da6045e56dee495bcbbb";
-const EXTRA: &str = "6596da6045e56dee495bcbbc";
+use super::published::{A, OTHER, SITE, TEMPLATE as EXTRA, cdn, scan_with, site};
+
 const FR: &str = "653fd9af6a07fc9cfd7a5e56";
 
-fn cdn(asset: &str, name: &str) -> String {
-    format!("https://cdn.prod.website-files.com/{SITE}/{asset}_{name}")
-}
-
-async fn site(edit: impl FnOnce(&mut Value)) -> Sandbox {
-    let mut site = json!({
-        "assets": [{"id": A, "fileName": "hero.jpg"}, {"id": OTHER, "fileName": "other.pdf"}],
-        "pages": [
-            {"id": HOME, "title": "Home", "slug": "index", "nodes": []},
-            {"id": ABOUT, "title": "About", "slug": "about", "nodes": []}
-        ]
-    });
-    edit(&mut site);
-    let site = SiteModel::from_json(&site.to_string()).unwrap();
-    Sandbox::start(SandboxConfig {
-        site,
-        ..SandboxConfig::default()
-    })
-    .await
-    .unwrap()
-}
-
 async fn scan(sandbox: &Sandbox, published: PublishedOptions) -> UsageIndex {
-    sandbox
-        .client()
-        .unwrap()
-        .scan_usage_with(
-            SITE,
-            UsageIndex::new(SITE),
-            &ScanOptions::default().published(published),
-        )
-        .await
-        .unwrap()
+    scan_with(sandbox, UsageIndex::new(SITE), published).await
 }
 
 /// Paths of the published site where `asset` is used.
