@@ -207,3 +207,58 @@ async fn usage_marks_an_incomplete_answer_in_the_table_and_the_json() {
     assert_eq!(line["gaps"][0]["kind"], json!("published"), "{line}");
     sandbox.shutdown().await;
 }
+
+/// Against a site served as Webflow serves it, from fixtures shaped as
+/// Webflow writes them (the library's `tests/fixtures/published/`): the
+/// tool finds each asset used only on the 404 page, the password page, a
+/// page only the sitemap names, a secondary locale's page, a compressed
+/// page and style sheets from another host, names the two parts it could
+/// not read with what gets each read, and lists nothing as unused.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_tool_reads_a_site_published_as_webflow_publishes() {
+    use common::webflow_site;
+    let (mock, other) = (
+        wiremock::MockServer::start().await,
+        wiremock::MockServer::start().await,
+    );
+    webflow_site::serve(&mock, &other).await;
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let origin = mock.uri();
+    let id = |url: String| url.rsplit('/').next().unwrap()[..24].to_owned();
+    let ids: Vec<String> = [
+        "659595234426a9fcbad57080",
+        "659595234426a9fcbad57081",
+        "659595234426a9fcbad57082",
+        "659595234426a9fcbad57083",
+    ]
+    .map(str::to_owned)
+    .into_iter()
+    .chain([7084, 7085, 7086].map(|n| id(webflow_site::asset(n))))
+    .collect();
+    let mut args = vec!["assets", "usage", "--json", "--published", origin.as_str()];
+    args.extend(ids.iter().map(String::as_str));
+    let out = run(&sandbox, dir.path(), None, &args).await;
+    // Two parts not read (the password, an unknown encoding): exit 1.
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    for line in text(&out.stdout).lines() {
+        let v: Value = serde_json::from_str(line).unwrap();
+        assert_eq!(v["used"], json!(true), "{v}");
+        assert_eq!(v["complete"], json!(false), "{v}");
+    }
+    assert_eq!(text(&out.stdout).lines().count(), ids.len());
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "{origin}/team could not be read: is password-protected (401)"
+        )),
+        "{stderr}"
+    );
+    assert!(stderr.contains("WEBFLOW_SITE_PASSWORD"), "{stderr}");
+    assert!(
+        stderr.contains("Content-Encoding: x-proprietary") && stderr.contains("--no-published"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("--force"), "{stderr}");
+    sandbox.shutdown().await;
+}

@@ -5,6 +5,7 @@
 
 pub mod public_api;
 pub mod upstream;
+pub mod webflow_site;
 
 use std::collections::BTreeMap;
 use std::time::Duration;
