@@ -7,7 +7,11 @@ Lanczos3 to the longest side SIDE), one thread each; the time is one encode
 at the quality found (sharp's and the fit's own measure, the others' whole
 process). Peak memory: each tool fitting the largest photo from its file.
 
-Usage: fit_equal.py OUT_DIR FIT_BIN SHARP_JS corpus-name=FILE... ; writes
+The fit runs as built by default (pure Rust rav1e) and with `fit-avif-asm`
+(FIT_ASM_BIN: rav1e's assembly), for AVIF; its `--quality` is checked
+against sharp's at equal quality numbers (the same SSIM is the goal).
+
+Usage: fit_equal.py OUT_DIR FIT_BIN FIT_ASM_BIN SHARP_JS corpus-name=FILE... ; writes
 OUT_DIR/rows.json and prints the report's Markdown.
 """
 import json, os, re, subprocess, sys, time
@@ -16,12 +20,12 @@ import numpy as np
 from PIL import Image
 from skimage.metrics import structural_similarity
 
-OUT, FIT, SHARP = sys.argv[1], sys.argv[2], sys.argv[3]
-CORPUS = [a.split("=", 1) for a in sys.argv[4:]]
+OUT, FIT, FIT_ASM, SHARP = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+CORPUS = [a.split("=", 1) for a in sys.argv[5:]]
 SIDE = 1920
-AVIF_SPEED = 6
+AVIF_SPEED = 6  # avifenc's (aom's default); the fit runs at its own default
 AVIF_PHOTOS = 4  # AVIF encodes take seconds each: the first few photos only
-env = dict(os.environ, MAGICK_THREAD_LIMIT="1", OMP_NUM_THREADS="1", VIPS_CONCURRENCY="1")
+env = dict(os.environ, MAGICK_THREAD_LIMIT="1", OMP_NUM_THREADS="1", VIPS_CONCURRENCY="1", RAYON_NUM_THREADS="1")
 
 
 def run(cmd):
@@ -50,9 +54,9 @@ def ssim(ref, path):
 
 
 # Each encoder: (format, tool, quality range, encode(src, out, q) -> seconds).
-def fit_enc(fmt):
+def fit_enc(fmt, binary=None):
     def enc(src, out, q):
-        _, stdout = run([FIT, src, out, "--format", fmt, "--quality", str(q), "--avif-speed", str(AVIF_SPEED)])
+        _, stdout = run([binary or FIT, src, out, "--format", fmt, "--quality", str(q)])
         return json.loads(stdout.strip().splitlines()[-1])["millis"] / 1000
     return enc
 
@@ -93,6 +97,7 @@ ENCODERS = {
         ("avifenc", (0, 63), proc(lambda s, o, q: ["avifenc", "-j", "1", "-s", str(AVIF_SPEED), "--min", str(63 - q),
                                                    "--max", str(63 - q), s, o])),
         ("webflow-assets", (1, 100), fit_enc("avif")),
+        ("webflow-assets (fit-avif-asm)", (1, 100), fit_enc("avif", FIT_ASM)),
         ("sharp", (1, 100), sharp_enc("avif")),
     ],
 }
@@ -116,12 +121,19 @@ def largest_within(enc, src, out, lo, hi, target):
     return best, tries
 
 
+def photo_name(path):
+    """plasma's …/<Name>/contents/images/<size>.jpg, lomiri's <Name>_by_<author>.jpg."""
+    if "/contents/images/" in path:
+        return path.split("/contents/images/")[0].rsplit("/", 1)[-1]
+    return os.path.splitext(os.path.basename(path))[0].split("_by_")[0]
+
+
 rows = []
 os.makedirs(f"{OUT}/enc", exist_ok=True)
 for corpus, listing in CORPUS:
     files = [l for l in open(listing).read().split() if l]
     for i, photo in enumerate(files):
-        name = os.path.basename(os.path.dirname(os.path.dirname(os.path.dirname(photo)))) or os.path.basename(photo)
+        name = photo_name(photo)
         slug = re.sub("[^A-Za-z0-9]+", "-", f"{corpus}-{name}")
         ref = f"{OUT}/{slug}.png"
         run(["vipsthumbnail", photo, "-s", str(SIDE), "-o", ref])
@@ -146,10 +158,28 @@ for corpus, listing in CORPUS:
                                  bytes=os.path.getsize(out), ssim=ssim(ref_luma, out), seconds=secs, tries=tries))
                 print(json.dumps(rows[-1]), file=sys.stderr)
 
+# `--quality` for AVIF against sharp's at the same number (issue 36: the
+# same quality means the same to every tool): SSIM of each at 50, 70, 90.
+same_q = []
+for corpus, listing in CORPUS:
+    files = [l for l in open(listing).read().split() if l][:AVIF_PHOTOS]
+    for photo in files:
+        name = photo_name(photo)
+        ref = f"{OUT}/{re.sub('[^A-Za-z0-9]+', '-', f'{corpus}-{name}')}.png"
+        ref_luma = luma(ref)
+        for q in (50, 70, 90):
+            row = dict(corpus=corpus, photo=name, quality=q)
+            for tool, enc in (("webflow-assets", fit_enc("avif", FIT_ASM)), ("sharp", sharp_enc("avif"))):
+                out = f"{OUT}/enc/sameq-{tool}-{q}.avif"
+                enc(ref, out, q)
+                row[tool] = dict(ssim=ssim(ref_luma, out), bytes=os.path.getsize(out))
+            same_q.append(row)
+            print(json.dumps(row), file=sys.stderr)
+
 # Peak memory: each tool fitting the largest photo (WebP q80, longest side
 # SIDE) from its file, as the fit does in an upload.
 all_files = [l for _, listing in CORPUS for l in open(listing).read().split() if l]
-largest = max(all_files, key=lambda f: os.path.getsize(f))
+largest = max(all_files, key=lambda f: Image.open(f).size[0] * Image.open(f).size[1])
 memory = []
 for tool, cmd in [
     ("webflow-assets", [FIT, largest, f"{OUT}/m.webp", "--format", "webp", "--quality", "80", "--max-dimension", str(SIDE)]),
@@ -160,4 +190,4 @@ for tool, cmd in [
     secs, kb = p.stderr.strip().splitlines()[-1].split()
     memory.append(dict(tool=tool, seconds=float(secs), rss_kb=int(kb)))
 w, h = Image.open(largest).size
-json.dump(dict(rows=rows, memory=memory, largest=largest, largest_pixels=w * h), open(f"{OUT}/rows.json", "w"))
+json.dump(dict(rows=rows, same_q=same_q, memory=memory, largest=photo_name(largest), largest_pixels=w * h), open(f"{OUT}/rows.json", "w"))

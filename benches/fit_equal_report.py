@@ -12,13 +12,18 @@ mean = lambda xs: statistics.fmean(xs) if xs else float("nan")
 
 lines = [
     "<!-- fit-equal:begin (written by benches/fit_equal.sh; do not edit by hand) -->",
+    "Written by `benches/fit_equal.sh` from one run; every figure below is from it. Corpora: the 11 photographs of "
+    "Debian's `plasma-workspace-wallpapers` at 2560×1600, and the photographs of 20 megapixels and more in Debian's "
+    "packages (`lomiri-wallpapers`: Kleiber, 6028×3391, and Painting-Colors, 6000×4000).",
+    "",
     "### At equal bytes (issue 36)",
     "",
     f"Run {date} on {cpu}. Each photo is first downscaled by vips (Lanczos3, longest side 1920) and every tool encodes "
     "that same picture, one thread each. For each photo and format the anchor (the first tool of the table, at a fixed "
     "quality) sets the byte target; every tool's quality is then searched by bisection to its largest output at most "
     "that many bytes, and judged by SSIM (luma, Gaussian weights) against the picture. Time: one encode at the quality "
-    f"found (sharp's and the fit's own measure; the others' whole process). {tools_line}",
+    f"found (sharp's and the fit's own measure; the others' whole process). The machine also compiled on its other "
+    "core during the run (cargo -j1): the times are one run's, not a quiet machine's. {tools_line}",
     "",
 ]
 for corpus in dict.fromkeys(r["corpus"] for r in rows):
@@ -50,6 +55,9 @@ jpeg_better = sum(1 for a, b in jp if a["ssim"] >= b["ssim"])
 av = pair("avif", "webflow-assets", "avifenc")
 avif_time = mean([a["seconds"] / b["seconds"] for a, b in av])
 avif_ssim = mean([a["ssim"] - b["ssim"] for a, b in av])
+avx = pair("avif", "webflow-assets (fit-avif-asm)", "avifenc")
+asm_time = mean([a["seconds"] / b["seconds"] for a, b in avx])
+asm_ssim = mean([a["ssim"] - b["ssim"] for a, b in avx])
 wp = pair("webp", "webflow-assets", "cwebp")
 webp_ssim = mean([a["ssim"] - b["ssim"] for a, b in wp])
 lines += [
@@ -60,14 +68,27 @@ lines += [
     f"{mean([a['ssim'] - b['ssim'] for a, b in jp]):+.4f} | {verdict(jp and jpeg_better == len(jp))} |",
     f"| AVIF within 1.5× avifenc's time at equal bytes and SSIM | {avif_time:.2f}× avifenc's time; mean SSIM difference "
     f"{avif_ssim:+.4f} | {verdict(av and avif_time <= 1.5 and avif_ssim >= -0.002)} |",
+    f"| the same, built with `fit-avif-asm` (rav1e's assembly) | {asm_time:.2f}× avifenc's time; mean SSIM difference "
+    f"{asm_ssim:+.4f} | {verdict(avx and asm_time <= 1.5 and asm_ssim >= -0.002)} |",
     f"| WebP unchanged or better (against cwebp, the same libwebp) | mean SSIM difference {webp_ssim:+.4f} at equal bytes | "
     f"{verdict(wp and webp_ssim >= -0.002)} |",
     "",
 ]
 if missed:
     lines += [f"No quality of {r['tool']} reached {r['format']}'s target on {r['photo']}." for r in missed] + [""]
+sq = data.get("same_q", [])
+if sq:
+    lines += ["**AVIF `--quality` against sharp's at the same number** (the fit built with `fit-avif-asm`; "
+              "its quality is mapped onto rav1e's so that a number means what it means to sharp):", "",
+              "| quality | photos | fit's mean SSIM | sharp's mean SSIM | fit's bytes / sharp's |", "|---:|---:|---:|---:|---:|"]
+    for q in sorted({r["quality"] for r in sq}):
+        t = [r for r in sq if r["quality"] == q]
+        lines.append(f"| {q} | {len(t)} | {mean([r['webflow-assets']['ssim'] for r in t]):.4f} | "
+                     f"{mean([r['sharp']['ssim'] for r in t]):.4f} | "
+                     f"{mean([r['webflow-assets']['bytes'] / r['sharp']['bytes'] for r in t]):.2f} |")
+    lines.append("")
 m = data["memory"]
-lines += [f"Peak memory fitting the largest photo of the run ({data['largest'].split('/')[-4] if '/contents/' in data['largest'] else data['largest']}, "
+lines += [f"Peak memory fitting the largest photo of the run ({data['largest']}, "
           f"{data['largest_pixels'] / 1e6:.1f} MP) to WebP q80, longest side 1920: "
           + ", ".join(f"{x['tool']} {x['rss_kb'] / 1024:.0f} MiB in {x['seconds']:.2f} s" for x in m) + ".",
           "<!-- fit-equal:end -->"]

@@ -65,7 +65,48 @@ fn generate() -> Result<(), String> {
     let out_dir = std::env::var("OUT_DIR").map_err(|e| format!("OUT_DIR is not set: {e}"))?;
     let out = Path::new(&out_dir).join("codegen.rs");
     std::fs::write(&out, code).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    let scopes = Path::new(&out_dir).join("scopes.rs");
+    std::fs::write(&scopes, scope_table(&spec)?)
+        .map_err(|e| format!("cannot write {}: {e}", scopes.display()))?;
     Ok(())
+}
+
+/// Each operation's `x-required-scopes`, as a Rust table for
+/// `src/scopes.rs`: what a token needs is read from the spec, like the
+/// client, so that a new operation cannot go without it.
+fn scope_table(spec: &openapiv3::OpenAPI) -> Result<String, String> {
+    let mut rows = Vec::new();
+    for (path, item) in &spec.paths.paths {
+        let openapiv3::ReferenceOr::Item(item) = item else {
+            return Err(format!("path {path}: a $ref path item is not supported"));
+        };
+        for (method, op) in item.iter() {
+            let scopes = op
+                .extensions
+                .get("x-required-scopes")
+                .and_then(|v| v.as_array())
+                .ok_or_else(|| {
+                    format!(
+                        "{} {path}: no `x-required-scopes` list (every operation names the scopes it needs)",
+                        method.to_uppercase()
+                    )
+                })?;
+            let scopes: Vec<String> = scopes
+                .iter()
+                .map(|s| s.as_str().map(|s| format!("{s:?}")))
+                .collect::<Option<_>>()
+                .ok_or_else(|| format!("{method} {path}: a scope that is not a string"))?;
+            rows.push(format!(
+                "    ({:?}, {path:?}, &[{}]),\n",
+                method.to_uppercase(),
+                scopes.join(", ")
+            ));
+        }
+    }
+    Ok(format!(
+        "/// Each operation of the spec (method, path) and the scopes it needs.\npub(crate) const OPERATION_SCOPES: &[(&str, &str, &[&str])] = &[\n{}];\n",
+        rows.concat()
+    ))
 }
 
 /// typify checks a string's `pattern`, `minLength` and `maxLength` in the

@@ -94,6 +94,10 @@ async fn api(shared: &Shared, req: Request<Incoming>, segments: &[String]) -> Re
         );
     }
     let resp = match (&method, segs.as_slice()) {
+        (&Method::GET, ["token", "introspect"]) => {
+            crate::token::introspect(shared, scopes.as_deref(), rate)
+        }
+        (&Method::GET, ["sites"]) => crate::token::list_sites(shared, rate),
         (&Method::GET, ["sites", site]) => content::get_site(shared, site, rate),
         (&Method::GET, ["sites", site, "pages"]) => content::list_pages(shared, site, &query, rate),
         (&Method::GET, ["pages", id, "dom"]) => content::page_content(shared, id, &query, rate),
@@ -166,7 +170,7 @@ async fn api(shared: &Shared, req: Request<Incoming>, segments: &[String]) -> Re
 fn required_scope(method: &Method, segs: &[&str]) -> Option<&'static str> {
     let read = method == Method::GET;
     Some(match segs {
-        ["sites", _] => "sites:read",
+        ["sites"] | ["sites", _] => "sites:read",
         ["sites", _, "pages"] | ["pages", ..] => "pages:read",
         ["sites", _, "components", ..] => "components:read",
         ["sites", _, "collections"] | ["collections", ..] if read => "cms:read",

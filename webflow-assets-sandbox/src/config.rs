@@ -30,6 +30,11 @@ pub struct SandboxConfig {
     /// 403 `missing_scopes`, as Webflow answers. The main token has every
     /// scope.
     pub scoped_tokens: BTreeMap<String, Vec<String>>,
+    /// Whether Get Authorization Info (`/token/introspect`) answers
+    /// (default true). Webflow documents it for Data Client Apps' tokens;
+    /// false answers it 403, as for a token that may not call it, so that a
+    /// client's other way to its scopes runs.
+    pub introspection: bool,
     /// The site's pages, components, locales and collections (default:
     /// none), e.g. read with [`SiteModel::from_json`].
     pub site: SiteModel,
@@ -68,6 +73,7 @@ impl Default for SandboxConfig {
             token: SANDBOX_TOKEN.to_owned(),
             site_id: SANDBOX_SITE_ID.to_owned(),
             scoped_tokens: BTreeMap::new(),
+            introspection: true,
             site: SiteModel::default(),
             api_addr: loopback,
             storage_addr: loopback,

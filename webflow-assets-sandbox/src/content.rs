@@ -13,7 +13,7 @@ use crate::respond::{Body, invalid, json_response, not_found};
 use crate::shared::Shared;
 use crate::site::{PRIMARY_CMS_LOCALE_ID, PRIMARY_LOCALE_ID, SiteModel};
 
-pub(super) type Rate<'a> = Option<&'a RateDecision>;
+pub(crate) type Rate<'a> = Option<&'a RateDecision>;
 
 pub(super) fn bad_page(d: Value, rate: Rate) -> Response<Body> {
     invalid(vec![d], rate)
@@ -47,6 +47,12 @@ pub(crate) fn get_site(shared: &Shared, site: &str, rate: Rate) -> Response<Body
     if let Some(resp) = check_site(shared, site, rate) {
         return resp;
     }
+    count(&shared.stats.operations.site_fetched);
+    json_response(StatusCode::OK, &site_json(shared), rate)
+}
+
+/// The sandbox's one site as Get Site and List Sites answer it.
+pub(crate) fn site_json(shared: &Shared) -> Value {
     let model = shared.site();
     let secondary: Vec<Value> = model
         .locales
@@ -57,28 +63,25 @@ pub(crate) fn get_site(shared: &Shared, site: &str, rate: Rate) -> Response<Body
                    "subdirectory": crate::publish::subdirectory(l), "tag": l.tag})
         })
         .collect();
-    count(&shared.stats.operations.site_fetched);
-    json_response(
-        StatusCode::OK,
-        &json!({
-            "id": site,
-            "displayName": "Sandbox Site",
-            "shortName": "sandbox-site",
-            "lastUpdated": stamp(&Utc::now()),
-            "lastPublished": model.publish.published.then(|| stamp(&model.publish.last_published)),
-            // Its published site, served by the sandbox: a stand-in's
-            // domain carries its scheme (Webflow's are bare hosts, HTTPS).
-            "customDomains": [{"id": "6596da6045e56dee495bcbbf",
-                               "url": format!("http://{}", shared.published_addr)}],
-            "locales": {
-                "primary": {"id": PRIMARY_LOCALE_ID, "cmsLocaleId": PRIMARY_CMS_LOCALE_ID,
-                            "enabled": true, "displayName": "English", "redirect": false,
-                            "subdirectory": "", "tag": "en"},
-                "secondary": secondary,
-            },
-        }),
-        rate,
-    )
+    json!({
+        "id": shared.config.site_id,
+        "workspaceId": "580e63e98c9a982ac9b8b742",
+        "displayName": "Sandbox Site",
+        "shortName": "sandbox-site",
+        "timeZone": "UTC",
+        "lastUpdated": stamp(&Utc::now()),
+        "lastPublished": model.publish.published.then(|| stamp(&model.publish.last_published)),
+        // Its published site, served by the sandbox: a stand-in's
+        // domain carries its scheme (Webflow's are bare hosts, HTTPS).
+        "customDomains": [{"id": "6596da6045e56dee495bcbbf",
+                           "url": format!("http://{}", shared.published_addr)}],
+        "locales": {
+            "primary": {"id": PRIMARY_LOCALE_ID, "cmsLocaleId": PRIMARY_CMS_LOCALE_ID,
+                        "enabled": true, "displayName": "English", "redirect": false,
+                        "subdirectory": "", "tag": "en"},
+            "secondary": secondary,
+        },
+    })
 }
 
 /// The locale a content request asks for: `None` for the primary one, or

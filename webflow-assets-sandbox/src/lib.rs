@@ -41,6 +41,7 @@ mod site;
 mod stats;
 mod storage;
 mod store;
+mod token;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

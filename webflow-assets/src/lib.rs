@@ -10,6 +10,7 @@
 // Always built: the generated types and what they need.
 mod generated;
 pub mod schema;
+pub mod scopes;
 mod upload_details;
 
 pub use generated::types;
@@ -39,6 +40,7 @@ client! {
     mod rate_limit;
     mod request;
     mod retry;
+    mod sites;
     mod sniff;
     mod source;
     mod tls;
@@ -65,6 +67,7 @@ client! {
     pub use rate_limit::{MAX_RETRY_AFTER, RateLimit, retry_after};
     pub use retry::{OnRetry, RetryEvent, RetryPolicy};
     pub use usage::UsageIndex;
+    pub use sites::{ScopeSource, TokenReport, Verdict};
     pub use source::{CHUNK_SIZE, Progress, UploadSource, hash_source};
     pub use upload::{
         ACCEPTED_CONTENT_TYPES, Downloaded, Limits, PostOptions, Preflight, StoredObject, UploadOptions,

@@ -31,6 +31,11 @@ pub(crate) enum Command {
     Assets(super::assets_cmd::AssetsArgs),
     /// List, create and inspect a site's asset folders.
     Folders(super::folders_cmd::FoldersArgs),
+    /// List the sites the token reaches (their ids), or show one.
+    Sites(super::sites_cmd::SitesArgs),
+    /// What the token can do: its scopes, sites and rate limit, and which
+    /// commands will work with it (and which will not, and why).
+    Whoami(super::sites_cmd::WhoamiArgs),
     /// For maintainers: compare openapi/ with Webflow's published spec.
     Drift(super::drift::DriftArgs),
     /// Mirror a folder tree into a site's assets: new and changed files go

@@ -26,10 +26,13 @@ pub(crate) fn client(api: &ApiArgs, policy: RetryPolicy) -> Result<Client, Usage
         .or_else(|| std::env::var(webflow_assets::TOKEN_ENV).ok())
         .filter(|t| !t.trim().is_empty())
         .ok_or_else(|| {
-            Usage(
-                "no token given: set WEBFLOW_TOKEN or pass --token (a site token with the assets:write scope)"
-                    .to_owned(),
-            )
+            Usage(format!(
+                "no token given: set WEBFLOW_TOKEN or pass --token. Make a site token in Webflow \
+                 (Site settings > Apps & integrations > API access) with the scopes of the commands \
+                 you will run:\n{}Then `webflow-assets whoami` shows what it can do, and \
+                 `webflow-assets sites list` your site's id.",
+                super::scope_words::scope_table()
+            ))
         })?;
     let mut builder = Client::builder().retry(policy).token(token);
     if let Some(url) = &api.base_url {

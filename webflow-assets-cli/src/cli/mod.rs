@@ -10,9 +10,12 @@ mod folders_cmd;
 mod hints;
 mod interrupt;
 mod manifest;
+mod pipe;
 mod progress;
 mod report;
 mod sandbox_cmd;
+mod scope_words;
+mod sites_cmd;
 mod sync;
 mod upload;
 mod usage;
@@ -33,6 +36,7 @@ pub(crate) const EXIT_USAGE: u8 = 2;
 pub(crate) struct Usage(pub String);
 
 pub fn main() -> ExitCode {
+    pipe::end_quietly_on_closed_stdout();
     let matches = Cli::command().get_matches();
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     // An error's hints name the flags of the command that runs, no other's.
@@ -81,6 +85,8 @@ pub fn main() -> ExitCode {
             Command::Assets(args) => assets_cmd::assets(args).await,
             Command::Folders(args) => folders_cmd::folders(args).await,
             Command::Sync(args) => sync::run(args).await,
+            Command::Sites(args) => sites_cmd::sites(args).await,
+            Command::Whoami(args) => sites_cmd::whoami(args).await,
             Command::Drift(_) => unreachable!("handled before the runtime starts"),
         }
     });

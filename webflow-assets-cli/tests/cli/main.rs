@@ -18,6 +18,7 @@ mod fit_inputs;
 mod help;
 mod published;
 mod published_site;
+mod scopes;
 mod sync;
 mod upload;
 mod upload_errors;

@@ -137,7 +137,10 @@ impl FitOptions {
             min_quality: 50,
             max_quality: 90,
             keep_metadata: false,
-            avif_speed: 6,
+            // Speed 9 matched speed 6's SSIM at equal bytes (within 0.0003
+            // on two photos against avifenc's bytes) in half its time; 10
+            // lost 0.005 (BENCHMARKS.md section 10).
+            avif_speed: 9,
         }
     }
 
@@ -207,7 +210,7 @@ impl FitOptions {
         self
     }
 
-    /// rav1e's speed for AVIF, 1 (slowest, smallest) to 10 (default 6).
+    /// rav1e's speed for AVIF, 1 (slowest, smallest) to 10 (default 9).
     pub fn avif_speed(mut self, speed: u8) -> Self {
         self.avif_speed = speed;
         self

@@ -22,6 +22,7 @@ mod published_fixtures;
 mod published_utility;
 mod published_webflow;
 mod s3_real;
+mod sites;
 mod spec;
 mod spec_schemas;
 mod tls;
