@@ -7,7 +7,7 @@ Lanczos3 to the longest side SIDE), one thread each; the time is one encode
 at the quality found (sharp's and the fit's own measure, the others' whole
 process). Peak memory: each tool fitting the largest photo from its file.
 
-The fit runs as built by default (pure Rust rav1e) and with `fit-avif-asm`
+The fit runs as built by default (pure Rust rav1e) and with ravif's `asm`
 (FIT_ASM_BIN: rav1e's assembly), for AVIF; its `--quality` is checked
 against sharp's at equal quality numbers (the same SSIM is the goal).
 
@@ -97,7 +97,7 @@ ENCODERS = {
         ("avifenc", (0, 63), proc(lambda s, o, q: ["avifenc", "-j", "1", "-s", str(AVIF_SPEED), "--min", str(63 - q),
                                                    "--max", str(63 - q), s, o])),
         ("webflow-assets", (1, 100), fit_enc("avif")),
-        ("webflow-assets (fit-avif-asm)", (1, 100), fit_enc("avif", FIT_ASM)),
+        ("webflow-assets (rav1e asm)", (1, 100), fit_enc("avif", FIT_ASM)),
         ("sharp", (1, 100), sharp_enc("avif")),
     ],
 }

@@ -6,7 +6,7 @@
 # written from its figures (benches/fit_equal_report.py).
 #
 # Needs: Debian's plasma-workspace-wallpapers and lomiri-wallpapers (the
-# corpora), nasm (the `fit-avif-asm` build), webp,
+# corpora), nasm (the build with rav1e's assembly), webp,
 # libavif-bin, libvips-tools, imagemagick, libjpeg-turbo-progs; Node.js
 # (sharp, benches/fit_node); Python with numpy, Pillow, scikit-image.
 set -euo pipefail
@@ -26,8 +26,8 @@ for f in $(cat "$out/corpus-a.txt" "$out/corpus-b.txt"); do
   [ -f "$f" ] || { echo "missing $f: apt-get install plasma-workspace-wallpapers lomiri-wallpapers"; exit 1; }
 done
 cargo build --quiet --release --ignore-rust-version -p webflow-assets --features fit-avif --example fit
-# The same with rav1e's assembly (the `fit-avif-asm` feature, nasm), apart.
-CARGO_TARGET_DIR="$root/target/asm" cargo build --quiet --release --ignore-rust-version -p webflow-assets --features fit-avif-asm --example fit
+# The same with rav1e's assembly (ravif's `asm`, nasm; the CLI's `avif-asm`), apart.
+CARGO_TARGET_DIR="$root/target/asm" cargo build --quiet --release --ignore-rust-version -p webflow-assets --features fit-avif,ravif/asm --example fit
 (cd benches/fit_node && npm install --silent --no-audit --no-fund >/dev/null)
 tools="Versions: $(cwebp -version | head -1 | sed 's/^/cwebp /'), $(cjpeg -version 2>&1 | head -1), avifenc $(avifenc --version | head -1 | awk '{print $2}'), sharp $(node -p 'require("./benches/fit_node/node_modules/sharp/package.json").version'), $(convert-im6.q16 -version | head -1 | awk '{print $2, $3}')."
 python3 benches/fit_equal.py "$out" "$root/target/release/examples/fit" "$root/target/asm/release/examples/fit" "$root/benches/fit_node/encode.mjs" \

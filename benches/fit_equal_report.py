@@ -55,7 +55,7 @@ jpeg_better = sum(1 for a, b in jp if a["ssim"] >= b["ssim"])
 av = pair("avif", "webflow-assets", "avifenc")
 avif_time = mean([a["seconds"] / b["seconds"] for a, b in av])
 avif_ssim = mean([a["ssim"] - b["ssim"] for a, b in av])
-avx = pair("avif", "webflow-assets (fit-avif-asm)", "avifenc")
+avx = pair("avif", "webflow-assets (rav1e asm)", "avifenc")
 asm_time = mean([a["seconds"] / b["seconds"] for a, b in avx])
 asm_ssim = mean([a["ssim"] - b["ssim"] for a, b in avx])
 wp = pair("webp", "webflow-assets", "cwebp")
@@ -68,7 +68,7 @@ lines += [
     f"{mean([a['ssim'] - b['ssim'] for a, b in jp]):+.4f} | {verdict(jp and jpeg_better == len(jp))} |",
     f"| AVIF within 1.5× avifenc's time at equal bytes and SSIM | {avif_time:.2f}× avifenc's time; mean SSIM difference "
     f"{avif_ssim:+.4f} | {verdict(av and avif_time <= 1.5 and avif_ssim >= -0.002)} |",
-    f"| the same, built with `fit-avif-asm` (rav1e's assembly) | {asm_time:.2f}× avifenc's time; mean SSIM difference "
+    f"| the same, built with rav1e's assembly (the CLI's `avif-asm`) | {asm_time:.2f}× avifenc's time; mean SSIM difference "
     f"{asm_ssim:+.4f} | {verdict(avx and asm_time <= 1.5 and asm_ssim >= -0.002)} |",
     f"| WebP unchanged or better (against cwebp, the same libwebp) | mean SSIM difference {webp_ssim:+.4f} at equal bytes | "
     f"{verdict(wp and webp_ssim >= -0.002)} |",
@@ -78,7 +78,7 @@ if missed:
     lines += [f"No quality of {r['tool']} reached {r['format']}'s target on {r['photo']}." for r in missed] + [""]
 sq = data.get("same_q", [])
 if sq:
-    lines += ["**AVIF `--quality` against sharp's at the same number** (the fit built with `fit-avif-asm`; "
+    lines += ["**AVIF `--quality` against sharp's at the same number** (the fit built with rav1e's assembly; "
               "its quality is mapped onto rav1e's so that a number means what it means to sharp):", "",
               "| quality | photos | fit's mean SSIM | sharp's mean SSIM | fit's bytes / sharp's |", "|---:|---:|---:|---:|---:|"]
     for q in sorted({r["quality"] for r in sq}):

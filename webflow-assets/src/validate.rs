@@ -19,10 +19,20 @@ pub fn object_id(what: &str, id: &str) -> Result<(), Error> {
     if id.len() == 24 && id.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Ok(());
     }
-    Err(Error::invalid(
-        format!("the {what} {id:?} is not a Webflow id (24 hexadecimal characters)"),
-        format!("copy the {what} from Webflow (e.g. 580e63e98c9a982ac9b8b741), not a name or URL"),
-    ))
+    // Which list gives such ids, as a hint (a site's and a folder's are
+    // not on Webflow's screens; the API lists them).
+    let setting = if what.starts_with("site id") {
+        Some(Setting::SiteId)
+    } else if what.contains("folder id") {
+        Some(Setting::FolderId)
+    } else {
+        None
+    };
+    Err(Error::InvalidInput {
+        problem: format!("the {what} {id:?} is not a Webflow id (24 hexadecimal characters)"),
+        fix: "give the id as the API lists it (e.g. 580e63e98c9a982ac9b8b741), not a name or URL".to_owned(),
+        setting,
+    })
 }
 
 /// An id Webflow's spec types as a plain string (component ids, locale
@@ -86,7 +96,7 @@ pub fn file_name(name: &str) -> Result<(), Error> {
             format!(
                 "the file name {name:?} has {chars} characters; Webflow accepts at most {MAX_FILE_NAME_CHARS}"
             ),
-            "rename the file, or give the asset a shorter name (UploadOptions::file_name)",
+            "rename the file, or give the asset a shorter name",
         ));
     }
     if name.contains(['/', '\\']) || name.chars().any(char::is_control) {

@@ -132,7 +132,10 @@ mod hint_tests {
     fn every_setting_maps_to_flags() {
         for setting in Setting::ALL {
             let words = flags(setting);
-            assert!(words.contains("--"), "{setting:?} maps to no flag: {words}");
+            assert!(
+                words.contains("--") || words.contains("`webflow-assets "),
+                "{setting:?} maps to no flag or command: {words}"
+            );
             assert_eq!(
                 in_terms_of(&Hint::Setting(setting), None),
                 Some(format!("in this tool: {words}"))
@@ -149,6 +152,19 @@ mod hint_tests {
             Some("to remove it: webflow-assets assets delete 63e5889e7fe4eafa7384cea4")
         );
         let commands: Vec<String> = leaves().into_iter().map(|(path, _)| path).collect();
+        // Every command a setting's words name is one of this tool's.
+        for setting in Setting::ALL {
+            let words = flags(setting);
+            for named in words.split('`').skip(1).step_by(2) {
+                let path = named.strip_prefix("webflow-assets ").unwrap_or_else(|| {
+                    panic!("{setting:?}: `{named}` is not a command of this tool")
+                });
+                assert!(
+                    commands.iter().any(|c| c == path),
+                    "{setting:?}: {path} is not a command: {commands:?}"
+                );
+            }
+        }
         assert!(
             commands.iter().any(|c| c == "assets delete"),
             "the command a hint names exists: {commands:?}"

@@ -68,7 +68,7 @@ pub(crate) fn site(api: &ApiArgs) -> Result<String, Usage> {
 
 /// An id given on the command line, checked before any call.
 pub(crate) fn check_id(what: &str, id: &str) -> Result<(), Usage> {
-    webflow_assets::validate::object_id(what, id).map_err(|e| Usage(e.to_string()))
+    webflow_assets::validate::object_id(what, id).map_err(|e| Usage(super::hints::message(&e)))
 }
 
 /// Where and as whom: the same flags as `upload` (without its sandbox).

@@ -112,6 +112,9 @@ pub(crate) fn flags(setting: Setting) -> &'static str {
         Setting::FitQuality => "--min-quality and --max-quality",
         Setting::FitFormat => "--format",
         Setting::FitMaxPixels => "--max-pixels",
+        Setting::SizeLimits => "--no-size-limits (only if Webflow's limits have changed)",
+        Setting::SiteId => "--site or WEBFLOW_SITE_ID (`webflow-assets sites list` shows the ids)",
+        Setting::FolderId => "`webflow-assets folders list` shows the folder ids",
         _ => "(no flag)",
     }
 }

@@ -13,6 +13,7 @@ mod common {
 mod assets;
 mod command_errors;
 mod drift;
+mod first_hour;
 mod fit;
 mod fit_inputs;
 mod help;

@@ -80,8 +80,10 @@ async fn whoami_names_each_command_the_token_cannot_run_and_why() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_token_that_may_not_introspect_is_tried_read_by_read() {
-    let mut config = SandboxConfig::default();
-    config.introspection = false;
+    let mut config = SandboxConfig {
+        introspection: false,
+        ..SandboxConfig::default()
+    };
     scoped(
         &mut config,
         "reader",

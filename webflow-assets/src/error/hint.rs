@@ -3,6 +3,7 @@
 //! a program on top (the CLI) maps each value to its own (a flag, a
 //! command) without reading the text.
 
+use super::messages::Lost;
 use super::{Cleanup, Error, TransportKind};
 
 /// A setting the fix of an error names.
@@ -29,11 +30,19 @@ pub enum Setting {
     FitFormat,
     /// The pixel limit of a fit: `FitOptions::max_pixels`.
     FitMaxPixels,
+    /// Webflow's size limits the upload checks first: `UploadOptions::limits`
+    /// (change them only if Webflow's have changed).
+    SizeLimits,
+    /// The site id: List Sites gives the ids of the token's sites.
+    SiteId,
+    /// The asset folder id: List Asset Folders gives a site's folders and
+    /// their ids (Webflow's screens do not show them).
+    FolderId,
 }
 
 impl Setting {
     /// Every setting, for a program that maps each to its own words.
-    pub const ALL: [Setting; 8] = [
+    pub const ALL: [Setting; 11] = [
         Setting::BaseUrl,
         Setting::Token,
         Setting::FileName,
@@ -42,6 +51,9 @@ impl Setting {
         Setting::FitQuality,
         Setting::FitFormat,
         Setting::FitMaxPixels,
+        Setting::SizeLimits,
+        Setting::SiteId,
+        Setting::FolderId,
     ];
 }
 
@@ -99,6 +111,19 @@ impl Error {
             Error::InvalidInput {
                 setting: Some(s), ..
             } => out.push(Hint::Setting(*s)),
+            // Something other than Webflow's API answered.
+            e if e
+                .api_error()
+                .is_some_and(|api| super::messages::not_the_api(api).is_some()) =>
+            {
+                out.push(Hint::Setting(Setting::BaseUrl));
+            }
+            Error::NotFound(e) => match super::messages::lost(e) {
+                Lost::NotTheApi => out.push(Hint::Setting(Setting::BaseUrl)),
+                Lost::Folder => out.push(Hint::Setting(Setting::FolderId)),
+                Lost::Site => out.push(Hint::Setting(Setting::SiteId)),
+                Lost::Other => {}
+            },
             Error::UploadAborted {
                 cleanup: Cleanup::DeleteFailed { asset_id, .. },
                 ..

@@ -150,9 +150,10 @@ impl Client {
 }
 
 fn too_large(url: &str, size: u64, kind: &str, max: u64) -> Error {
-    Error::invalid(
+    Error::invalid_setting(
+        crate::error::Setting::SizeLimits,
         format!("{url} is over {max} bytes ({size} or more); Webflow accepts {kind} up to {max} bytes"),
-        "nothing was sent to Webflow; use a smaller file, or raise the limit if Webflow's has changed",
+        "nothing was sent to Webflow; use a smaller file (or lift the limit, if Webflow's has changed)",
     )
 }
 

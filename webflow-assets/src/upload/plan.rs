@@ -27,7 +27,7 @@ pub(crate) fn plan(
         return Err(Error::invalid_setting(
             Setting::FileName,
             format!("the file name of {} is not valid UTF-8", path.display()),
-            "rename the file, or give the asset a name (UploadOptions::file_name)",
+            "rename the file, or give the asset a name",
         ));
     }
     let file_name = match (&options.file_name, source.file_name()) {
@@ -37,7 +37,7 @@ pub(crate) fn plan(
             return Err(Error::invalid_setting(
                 Setting::FileName,
                 "no file name was given for an upload from memory or a reader",
-                "set UploadOptions::file_name, e.g. \"photo.png\"",
+                "give the asset a name, e.g. \"photo.png\"",
             ));
         }
     };
@@ -85,12 +85,13 @@ pub(crate) fn plan(
             return Err(Error::invalid_setting(
                 crate::error::Setting::Fit,
                 problem,
-                "make it fit (UploadOptions::fit, the `fit` feature: downscaled and re-encoded), compress it, or raise the limit if Webflow's has changed",
+                "make it fit (downscaled and re-encoded on the way in), or compress it",
             ));
         }
-        return Err(Error::invalid(
+        return Err(Error::invalid_setting(
+            crate::error::Setting::SizeLimits,
             problem,
-            "compress or split the file, or raise the limit if Webflow's has changed",
+            "compress or split the file (or lift the limit, if Webflow's has changed)",
         ));
     }
     Ok(Plan {

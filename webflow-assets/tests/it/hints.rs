@@ -62,6 +62,43 @@ async fn a_bad_file_name_names_the_file_name_and_other_input_names_nothing() {
         .unwrap_err();
     assert_eq!(err.hints(), [Hint::Setting(Setting::FileName)], "{err}");
     let err = client.get_site("my-site").await.unwrap_err();
-    assert!(err.hints().is_empty(), "{err}: a site id is no setting");
+    assert_eq!(err.hints(), [Hint::Setting(Setting::SiteId)], "{err}");
     assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+/// Something other than the API answering (a path without `/v2`, an S3
+/// server, a web page) is said as a base URL that leads elsewhere, with the
+/// API's own base URL, and the hint is the base URL.
+#[tokio::test]
+async fn an_answer_that_is_not_the_apis_names_the_base_url() {
+    use wiremock::Mock;
+    use wiremock::matchers::any;
+    for (status, body, kind) in [
+        (
+            404,
+            r#"{"code":"route_not_found","message":"no such route"}"#,
+            "application/json",
+        ),
+        (
+            400,
+            "<?xml version=\"1.0\"?><Error><Code>InvalidRequest</Code></Error>",
+            "application/xml",
+        ),
+        (
+            404,
+            "<!DOCTYPE html><title>Page not found</title>",
+            "text/html",
+        ),
+    ] {
+        let server = MockServer::start().await;
+        Mock::given(any())
+            .respond_with(ResponseTemplate::new(status).set_body_raw(body, kind))
+            .mount(&server)
+            .await;
+        let err = common::client(&server).get_site(SITE).await.unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("does not lead to Webflow's API"), "{text}");
+        assert!(text.contains(webflow_assets::DEFAULT_BASE_URL), "{text}");
+        assert_eq!(err.hints(), [Hint::Setting(Setting::BaseUrl)], "{text}");
+    }
 }

@@ -126,7 +126,7 @@ pub(crate) fn examples(spec: &Value) -> Vec<(String, Value, Value)> {
 
 /// Every operation of `openapi/`: its id, method and path, and the scope
 /// it needs.
-pub(crate) const OPERATIONS: [(&str, &str, &str); 19] = [
+pub(crate) const OPERATIONS: [(&str, &str, &str); 21] = [
     (
         "create_asset post /sites/{site_id}/assets",
         "assets:write",
@@ -160,6 +160,8 @@ pub(crate) const OPERATIONS: [(&str, &str, &str); 19] = [
         "403",
     ),
     ("get_site get /sites/{site_id}", "sites:read", "403"),
+    // Any valid token: no scope.
+    ("introspect get /token/introspect", "", "403"),
     (
         "list_asset_folders get /sites/{site_id}/asset_folders",
         "assets:read",
@@ -188,8 +190,6 @@ pub(crate) const OPERATIONS: [(&str, &str, &str); 19] = [
     ),
     ("list_pages get /sites/{site_id}/pages", "pages:read", "403"),
     ("list_sites get /sites", "sites:read", "403"),
-    // Any valid token: no scope.
-    ("introspect get /token/introspect", "", "403"),
     ("update_asset patch /assets/{asset_id}", "assets:write", ""),
     (
         "update_collection_items patch /collections/{collection_id}/items",

@@ -20,6 +20,9 @@ pub(super) enum Outcome {
     Skipped,
     Cancelled,
     Failed(String),
+    /// Not started, or refused as the first was: the token was refused
+    /// (a 401 or 403 is the same for every file), said once.
+    Stopped,
 }
 
 pub(super) struct Job {
@@ -33,11 +36,40 @@ pub(super) struct Job {
     pub(super) bars: Arc<Bars>,
     pub(super) json: bool,
     pub(super) quiet: bool,
+    /// The first refusal of the token, which stops the batch.
+    pub(super) refused: std::sync::OnceLock<String>,
+}
+
+impl Job {
+    /// A file's failure; the first refusal of the token stops the batch
+    /// (the files after it are not started), and only it is said.
+    fn failed(&self, error: &webflow_assets::Error) -> Outcome {
+        let message = hints::message(error);
+        let root = error.wrapped().unwrap_or(error);
+        if matches!(
+            root,
+            webflow_assets::Error::Unauthorized(_) | webflow_assets::Error::Forbidden(_)
+        ) {
+            return match self.refused.set(message.clone()) {
+                Ok(()) => Outcome::Failed(message),
+                Err(_) => Outcome::Stopped,
+            };
+        }
+        Outcome::Failed(message)
+    }
+
+    /// Whether the batch stopped (a refused token) before this file.
+    fn stopped(&self) -> bool {
+        self.refused.get().is_some()
+    }
 }
 
 pub(super) async fn upload_one(job: &Job, file: &Path) -> Outcome {
     if job.cancelled.load(Ordering::SeqCst) {
         return Outcome::Cancelled;
+    }
+    if job.stopped() {
+        return Outcome::Stopped;
     }
     let digest = match webflow_assets::hash_file(file).await {
         Ok(d) => d,
@@ -103,7 +135,7 @@ pub(super) async fn upload_one(job: &Job, file: &Path) -> Outcome {
     bar.finish_and_clear();
     let asset = match result {
         Ok(a) => a,
-        Err(e) => return Outcome::Failed(hints::message(&e)),
+        Err(e) => return job.failed(&e),
     };
     if job.verify
         && let Err(e) = job.client.verify_hosted(&asset).await
@@ -189,15 +221,18 @@ pub(super) async fn upload_from_url(job: &Job, url: &str) -> Outcome {
     if job.cancelled.load(Ordering::SeqCst) {
         return Outcome::Cancelled;
     }
+    if job.stopped() {
+        return Outcome::Stopped;
+    }
     let options = asset_options(UploadOptions::new().limits(job.limits), &job.asset);
     match job.client.upload_url(&job.site, url, options).await {
         Ok(asset) => Outcome::Uploaded(Box::new(asset)),
-        Err(e) => Outcome::Failed(hints::message(&e)),
+        Err(e) => job.failed(&e),
     }
 }
 
 pub(super) fn report(job: &Job, shown: &str, outcome: &Outcome) {
-    if !matches!(outcome, Outcome::Cancelled) {
+    if !matches!(outcome, Outcome::Cancelled | Outcome::Stopped) {
         job.bars.file_done();
     }
     if job.json {
@@ -218,6 +253,9 @@ pub(super) fn report(job: &Job, shown: &str, outcome: &Outcome) {
                 json!({"path": shown, "status": "skipped", "reason": "already uploaded (manifest)"})
             }
             Outcome::Cancelled => json!({"path": shown, "status": "cancelled"}),
+            Outcome::Stopped => {
+                json!({"path": shown, "status": "not started", "reason": "the token was refused"})
+            }
             Outcome::Failed(e) => json!({"path": shown, "status": "failed", "error": e}),
         };
         println!("{line}");
@@ -256,7 +294,7 @@ pub(super) fn report(job: &Job, shown: &str, outcome: &Outcome) {
                     .println(&format!("skipped {shown}: already uploaded (manifest)"));
             }
         }
-        Outcome::Cancelled => {}
+        Outcome::Cancelled | Outcome::Stopped => {}
         Outcome::Failed(e) => job.bars.eprintln(&format!("error: {shown}: {e}")),
     }
 }

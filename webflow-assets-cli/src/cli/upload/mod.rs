@@ -180,6 +180,7 @@ pub(crate) async fn run(args: UploadArgs) -> Result<u8, Usage> {
         bars: Arc::new(Bars::new(total, files.len(), args.quiet || args.json)),
         json: args.json,
         quiet: args.quiet,
+        refused: std::sync::OnceLock::new(),
     });
     // The manifest already holds every finished file when Ctrl-C stops it.
     interrupt::watch(cancelled.clone(), "the uploads in flight");
@@ -346,6 +347,7 @@ fn summarize(args: &UploadArgs, job: &Job, count: usize, outcomes: &[(String, Ou
     let uploaded = counted(|o| matches!(o, Outcome::Uploaded(_)));
     let skipped = counted(|o| matches!(o, Outcome::Skipped));
     let cancelled = counted(|o| matches!(o, Outcome::Cancelled));
+    let stopped = counted(|o| matches!(o, Outcome::Stopped));
     let failed: Vec<&(String, Outcome)> = outcomes
         .iter()
         .filter(|(_, o)| matches!(o, Outcome::Failed(_)))
@@ -362,6 +364,11 @@ fn summarize(args: &UploadArgs, job: &Job, count: usize, outcomes: &[(String, Ou
         }
         if !failed.is_empty() {
             summary.push_str(&format!(", {} failed", failed.len()));
+        }
+        if stopped > 0 {
+            summary.push_str(&format!(
+                ", {stopped} not started (the token was refused, as said above)"
+            ));
         }
         if let Some(m) = &job.manifest {
             summary.push_str(&format!("; manifest {}", m.path().display()));

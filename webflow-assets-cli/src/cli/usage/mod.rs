@@ -36,6 +36,20 @@ pub(crate) async fn usage(api: &ApiArgs, ids: &[String], index: &IndexArgs) -> R
     }
     let site = connect::site(api)?;
     let client = connect::command_client(api)?;
+    // An id the site does not hold: said as what it is, not as "used
+    // nowhere" (its uses, if pages still show it, are listed: a missing
+    // image's places).
+    let held: std::collections::HashSet<String> = match client
+        .list_assets(&site, ListOptions::new())
+        .try_collect::<Vec<_>>()
+        .await
+    {
+        Ok(assets) => assets.into_iter().map(|a| a.id).collect(),
+        Err(e) => {
+            eprintln!("error: cannot list the assets: {}", hints::message(&e));
+            return Ok(EXIT_FAILED);
+        }
+    };
     let Some(idx) = scanned(&client, &site, index, api.json).await else {
         return Ok(EXIT_FAILED);
     };
@@ -83,7 +97,20 @@ pub(crate) async fn usage(api: &ApiArgs, ids: &[String], index: &IndexArgs) -> R
         scan::blind_spots(&idx);
     }
     scan::gaps(&idx);
-    Ok(if idx.gaps.is_empty() {
+    let mut missing = false;
+    for id in ids.iter().filter(|id| !held.contains(*id)) {
+        if idx.uses_of_asset(id).next().is_none() {
+            missing = true;
+            eprintln!(
+                "error: the site {site} has no asset {id}; `webflow-assets assets list` shows its assets"
+            );
+        } else {
+            eprintln!(
+                "warning: the site {site} has no asset {id}: the uses above show a file that is gone"
+            );
+        }
+    }
+    Ok(if idx.gaps.is_empty() && !missing {
         EXIT_OK
     } else {
         EXIT_FAILED

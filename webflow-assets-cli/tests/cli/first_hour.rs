@@ -1,0 +1,156 @@
+//! Errors that name the real cause (issue 37): a folder that does not
+//! exist, a base URL that does not lead to the API, an asset the site does
+//! not hold, and a refused token on a batch, said once.
+
+use std::path::Path;
+
+use serde_json::Value;
+use webflow_assets_sandbox::{Sandbox, SandboxConfig};
+
+use crate::common::cli::{cli, output, text};
+use crate::usage::run_on;
+
+const NO_FOLDER: &str = "0123456789abcdef01234567";
+
+async fn run(sandbox: &Sandbox, base: &str, dir: &Path, args: &[&str]) -> std::process::Output {
+    run_on(sandbox.token(), sandbox.site_id(), base, dir, args).await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_folder_that_does_not_exist_is_named_as_a_folder() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a.txt");
+    std::fs::write(&file, "hello").unwrap();
+    let out = run(
+        &sandbox,
+        &sandbox.base_url(),
+        dir.path(),
+        &[
+            "upload",
+            "--folder",
+            NO_FOLDER,
+            "--no-manifest",
+            file.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("the site has no such asset folder"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("`webflow-assets folders list` shows the folder ids"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("no such site"), "{stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_base_url_that_is_not_the_api_says_so_and_what_answered() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let root = sandbox.base_url().trim_end_matches("/v2").to_owned();
+    for (what, base, answered) in [
+        ("without /v2", root.clone(), "route_not_found"),
+        ("the S3 port", sandbox.storage_url(), "with application/xml"),
+        (
+            "the published site",
+            sandbox.published_url(),
+            "with text/html",
+        ),
+    ] {
+        let out = run(&sandbox, &base, dir.path(), &["assets", "list"]).await;
+        assert_eq!(out.status.code(), Some(1), "{what}");
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.contains("the base URL does not lead to Webflow's API"),
+            "{what}: {stderr}"
+        );
+        assert!(stderr.contains(answered), "{what}: {stderr}");
+        assert!(stderr.contains("--base-url"), "{what}: {stderr}");
+        assert!(
+            !stderr.contains("check the ids") && !stderr.contains("no such site"),
+            "{what}: {stderr}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn usage_of_an_asset_the_site_does_not_hold_is_an_error() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(
+        &sandbox,
+        &sandbox.base_url(),
+        dir.path(),
+        &["assets", "usage", NO_FOLDER],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains(&format!("has no asset {NO_FOLDER}")),
+        "{stderr}"
+    );
+    // (Its row says what the scan found; the error says why.)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_token_stops_the_batch_and_is_said_once() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..30 {
+        std::fs::write(dir.path().join(format!("f{i:02}.txt")), format!("file {i}")).unwrap();
+    }
+    let mut cmd = cli(dir.path());
+    cmd.args([
+        "upload",
+        ".",
+        "--no-manifest",
+        "--json",
+        "--concurrency",
+        "4",
+    ])
+    .args([
+        "--base-url",
+        &sandbox.base_url(),
+        "--site",
+        sandbox.site_id(),
+    ])
+    .env("WEBFLOW_TOKEN", "not-the-token");
+    let out = output(cmd).await;
+    assert_eq!(out.status.code(), Some(1));
+    let records: Vec<Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), 30, "a record for each file");
+    let failed = records.iter().filter(|r| r["status"] == "failed").count();
+    let not_started = records
+        .iter()
+        .filter(|r| r["status"] == "not started")
+        .count();
+    assert_eq!((failed, not_started), (1, 29), "{records:#?}");
+    // At most the uploads already in flight reached the API.
+    assert!(sandbox.stats().refused <= 4, "{:?}", sandbox.stats());
+    // In text: the refusal once, then the summary.
+    let mut cmd = cli(dir.path());
+    cmd.args(["upload", ".", "--no-manifest", "--concurrency", "4"])
+        .args([
+            "--base-url",
+            &sandbox.base_url(),
+            "--site",
+            sandbox.site_id(),
+        ])
+        .env("WEBFLOW_TOKEN", "not-the-token");
+    let out = output(cmd).await;
+    let stderr = text(&out.stderr);
+    assert_eq!(stderr.matches("error: ").count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("29 not started (the token was refused"),
+        "{stderr}"
+    );
+}
