@@ -116,12 +116,11 @@ impl Sandbox {
             .map_err(|e| io(&root.display().to_string(), e))?;
 
         let bind = |addr: SocketAddr| async move {
-            tokio::net::TcpListener::bind(addr).await.map_err(|e| {
-                Error::config(
-                    format!("the sandbox cannot listen on {addr}: {e}"),
-                    "pick another port, or port 0 to let the OS choose",
-                )
-            })
+            // An I/O error, its kind kept: a port in use is told apart
+            // (the CLI gives it an exit code of its own).
+            tokio::net::TcpListener::bind(addr)
+                .await
+                .map_err(|e| io(&format!("the address {addr}"), e))
         };
         let api_listener = bind(config.api_addr).await?;
         let storage_listener = bind(config.storage_addr).await?;

@@ -5,9 +5,18 @@ use std::path::PathBuf;
 
 use clap::{Args, CommandFactory, Parser, Subcommand};
 
+/// Exit codes, as `--help` shows them.
+pub(crate) const EXIT_CODES: &str = "Exit codes:
+  0    everything asked was done
+  1    something failed (an API error, a file, a check); the rest was done
+  2    the command line is wrong (a flag, an id, a missing token)
+  3    another run holds the lock (a second sync of one tree to one site)
+  4    a port to listen on is in use (sandbox)
+  130  interrupted (Ctrl-C); run again to resume";
+
 /// Upload files to a Webflow site's assets.
 #[derive(Debug, Parser)]
-#[command(name = "webflow-assets", version, about, long_about = None)]
+#[command(name = "webflow-assets", version, about, long_about = None, after_help = EXIT_CODES)]
 pub(crate) struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -36,6 +45,11 @@ pub(crate) enum Command {
     /// What the token can do: its scopes, sites and rate limit, and which
     /// commands will work with it (and which will not, and why).
     Whoami(super::sites_cmd::WhoamiArgs),
+    /// Print shell completions: `webflow-assets completions bash >
+    /// ~/.local/share/bash-completion/completions/webflow-assets`.
+    Completions(super::generate::CompletionsArgs),
+    /// Print the man page (roff): `webflow-assets man > webflow-assets.1`.
+    Man,
     /// For maintainers: compare openapi/ with Webflow's published spec.
     Drift(super::drift::DriftArgs),
     /// Mirror a folder tree into a site's assets: new and changed files go

@@ -43,6 +43,7 @@ pub(crate) async fn folders(args: FoldersArgs) -> Result<u8, Usage> {
             name,
             parent,
             dry_run,
+            duplicate,
         } => {
             let site = connect::site(api)?;
             if let Some(p) = &parent {
@@ -64,8 +65,28 @@ pub(crate) async fn folders(args: FoldersArgs) -> Result<u8, Usage> {
                 }
                 return Ok(EXIT_OK);
             }
+            let client = client(api)?;
+            if !duplicate {
+                // Webflow makes a second folder of the same name without a
+                // word; two folders alike are rarely what anyone wants.
+                let folders: Vec<AssetFolder> =
+                    match client.list_asset_folders(&site).try_collect().await {
+                        Ok(f) => f,
+                        Err(e) => return Ok(failed(&e)),
+                    };
+                if let Some(same) = folders.iter().find(|f| {
+                    f.display_name.as_deref() == Some(name.as_str())
+                        && f.parent_folder.as_deref() == parent.as_deref()
+                }) {
+                    eprintln!(
+                        "error: a folder named {name:?} is already there ({}); nothing was created; use it, or pass --duplicate to make a second one",
+                        same.id
+                    );
+                    return Ok(super::EXIT_FAILED);
+                }
+            }
             Ok(
-                match client(api)?
+                match client
                     .create_asset_folder(&site, &name, parent.as_deref())
                     .await
                 {
@@ -115,6 +136,10 @@ pub(crate) enum FoldersCommand {
         /// Print the request instead of sending it.
         #[arg(long)]
         dry_run: bool,
+        /// Create it even when a folder of that name is already there
+        /// (Webflow allows two alike).
+        #[arg(long)]
+        duplicate: bool,
     },
     /// Show one asset folder.
     Get {

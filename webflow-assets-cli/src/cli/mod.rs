@@ -7,6 +7,7 @@ mod drift;
 mod files;
 mod fit_args;
 mod folders_cmd;
+mod generate;
 mod hints;
 mod interrupt;
 mod manifest;
@@ -26,10 +27,14 @@ use clap::{CommandFactory, FromArgMatches};
 
 pub(crate) use args::{Cli, Command};
 
-/// Exit codes: 0 all succeeded, 1 some failed, 2 usage errors.
+/// Exit codes (`--help` and the README list them: [`args::EXIT_CODES`]).
 pub(crate) const EXIT_OK: u8 = 0;
 pub(crate) const EXIT_FAILED: u8 = 1;
 pub(crate) const EXIT_USAGE: u8 = 2;
+/// Another run holds the lock (two syncs of one tree to one site).
+pub(crate) const EXIT_BUSY: u8 = 3;
+/// A port to listen on is in use (`sandbox --port`).
+pub(crate) const EXIT_PORT_IN_USE: u8 = 4;
 
 /// A usage error: one line naming the problem and the fix; exit code 2.
 #[derive(Debug)]
@@ -46,6 +51,11 @@ pub fn main() -> ExitCode {
     // it is compared with md5sum).
     if let Command::Hash(args) = &cli.command {
         return ExitCode::from(hash(&args.files));
+    }
+    match &cli.command {
+        Command::Completions(args) => return ExitCode::from(generate::completions(args)),
+        Command::Man => return ExitCode::from(generate::man()),
+        _ => {}
     }
     let cli = match cli.command {
         Command::Drift(args) => {
@@ -72,7 +82,9 @@ pub fn main() -> ExitCode {
     let code = runtime.block_on(async move {
         match cli.command {
             Command::Upload(args) => upload::run(args).await,
-            Command::Hash(_) => unreachable!("handled before the runtime starts"),
+            Command::Hash(_) | Command::Completions(_) | Command::Man => {
+                unreachable!("handled before the runtime starts")
+            }
             Command::Schema => {
                 let schema = webflow_assets::schema::all_schemas();
                 println!(
@@ -105,8 +117,13 @@ fn init_tracing(filter: Option<&str>) {
         .map(EnvFilter::new)
         .or_else(|| EnvFilter::try_from_default_env().ok())
         .unwrap_or_else(|| EnvFilter::new("error"));
+    // Colour only on a terminal, and never under NO_COLOR (no-color.org):
+    // `--log debug 2>run.log` writes plain text.
+    let colour = std::io::IsTerminal::is_terminal(&std::io::stderr())
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(colour)
         .with_writer(std::io::stderr)
         .try_init();
 }

@@ -78,9 +78,18 @@ pub(crate) async fn run(args: SandboxArgs) -> Result<u8, Usage> {
         seed: args.seed,
         ..SandboxConfig::default()
     };
-    let sandbox = Sandbox::start(config)
-        .await
-        .map_err(|e| Usage(super::hints::sandbox_message(&e)))?;
+    let sandbox = match Sandbox::start(config).await {
+        Ok(s) => s,
+        Err(webflow_assets_sandbox::Error::Io { source, .. })
+            if source.kind() == std::io::ErrorKind::AddrInUse =>
+        {
+            eprintln!(
+                "error: a port the sandbox was to listen on is in use ({source}); choose another with --port or --storage-port, or 0 to let the system pick"
+            );
+            return Ok(super::EXIT_PORT_IN_USE);
+        }
+        Err(e) => return Err(Usage(super::hints::sandbox_message(&e))),
+    };
     println!("Webflow sandbox running (Ctrl-C to stop)");
     println!("  base URL: {}", sandbox.base_url());
     println!("  token:    {}", sandbox.token());

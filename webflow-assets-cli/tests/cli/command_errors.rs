@@ -193,7 +193,7 @@ async fn one_sync_of_a_tree_at_a_time() {
 
     let refused = run(&sandbox, dir.path(), &["sync", "tree"]).await;
     let stderr = text(&refused.stderr);
-    assert_eq!(refused.status.code(), Some(2), "{stderr}");
+    assert_eq!(refused.status.code(), Some(3), "{stderr}");
     assert!(
         stderr.contains("another sync of this directory to this site is running"),
         "{stderr}"

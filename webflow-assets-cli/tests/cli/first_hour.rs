@@ -154,3 +154,89 @@ async fn a_refused_token_stops_the_batch_and_is_said_once() {
         "{stderr}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_folder_of_the_same_name_is_refused_without_duplicate() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let base = sandbox.base_url();
+    let out = run(
+        &sandbox,
+        &base,
+        dir.path(),
+        &["folders", "create", "Photos"],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = run(
+        &sandbox,
+        &base,
+        dir.path(),
+        &["folders", "create", "Photos"],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("already there"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(sandbox.stats().operations.folders_created, 1);
+    let out = run(
+        &sandbox,
+        &base,
+        dir.path(),
+        &["folders", "create", "Photos", "--duplicate"],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(sandbox.stats().operations.folders_created, 2);
+}
+
+/// `upload <a hosted URL>` names the new asset after the file, not after
+/// Webflow's `<asset id>_<name>`.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hosted_url_uploads_under_the_files_own_name() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let base = sandbox.base_url();
+    let file = dir.path().join("logo.txt");
+    std::fs::write(&file, "logo").unwrap();
+    let out = run(
+        &sandbox,
+        &base,
+        dir.path(),
+        &["upload", "--json", "--no-manifest", file.to_str().unwrap()],
+    )
+    .await;
+    let first: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let url = first["hostedUrl"].as_str().unwrap().to_owned();
+    let out = run(
+        &sandbox,
+        &base,
+        dir.path(),
+        &["upload", "--json", "--no-manifest", &url],
+    )
+    .await;
+    let second: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", text(&out.stderr)));
+    assert_eq!(second["fileName"], "logo.txt", "{second}");
+}
+
+/// A port in use has an exit code of its own (4), not a usage error's.
+#[test]
+fn a_port_in_use_has_its_own_exit_code() {
+    let held = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = held.local_addr().unwrap().port().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let out = cli(dir.path())
+        .args(["sandbox", "--port", &port])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("in use"),
+        "{}",
+        text(&out.stderr)
+    );
+}

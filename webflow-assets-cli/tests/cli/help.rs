@@ -48,3 +48,65 @@ fn every_commands_help() {
     assert!(all.contains("== webflow-assets assets usage"), "{all}");
     insta::assert_snapshot!("help", all);
 }
+
+/// Completions and the man page come from the same definitions as
+/// `--help`: they name every command and the global flags.
+#[test]
+fn completions_and_the_man_page_generate() {
+    let dir = tempfile::tempdir().unwrap();
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = crate::common::cli::cli(dir.path())
+            .args(["completions", shell])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        let script = String::from_utf8_lossy(&out.stdout);
+        for word in ["whoami", "sites", "upload", "base-url"] {
+            assert!(script.contains(word), "{shell}: {word}");
+        }
+    }
+    let out = crate::common::cli::cli(dir.path())
+        .arg("man")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let page = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH webflow-assets"),
+        "{}",
+        &page[..200.min(page.len())]
+    );
+    assert!(page.contains("whoami"), "the man page lists the commands");
+}
+
+/// `--log` into a file is plain text: no colour codes off a terminal.
+#[test]
+fn logs_to_a_file_carry_no_colour_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = crate::common::cli::cli(dir.path())
+        .args([
+            "assets",
+            "list",
+            "--log",
+            "debug",
+            "--site",
+            "580e63e98c9a982ac9b8b741",
+        ])
+        .args([
+            "--base-url",
+            "http://127.0.0.1:9/v2",
+            "--connect-attempts",
+            "1",
+            "--connect-wait",
+            "0",
+        ])
+        .env("WEBFLOW_TOKEN", "t")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("DEBUG") || stderr.contains("INFO") || stderr.contains("WARN"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
+}

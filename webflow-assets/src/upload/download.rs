@@ -157,15 +157,29 @@ fn too_large(url: &str, size: u64, kind: &str, max: u64) -> Error {
     )
 }
 
-/// The URL's last path segment, decoded, with an extension from the
-/// content type when it has none.
+fn is_object_id(s: &str) -> bool {
+    s.len() == 24 && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// The URL's last path segment, decoded (without Webflow's `<asset id>_`
+/// on a hosted file), with an extension from the content type when it has
+/// none.
 fn name_for(url: &url::Url, content_type: Option<&str>) -> String {
-    let segment = url
-        .path_segments()
-        .and_then(|mut s| s.next_back())
+    let segments: Vec<&str> = url.path_segments().map(Iterator::collect).unwrap_or_default();
+    let segment = segments
+        .last()
         .map(|s| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned())
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| "download".to_owned());
+    // A file Webflow hosts is `/<site id>/<asset id>_<name>`: its name is
+    // what follows the asset id, or a re-upload would be named
+    // `<new id>_<old id>_<name>` on the CDN.
+    let segment = match (segments.len().checked_sub(2).map(|i| segments[i]), segment.split_once('_')) {
+        (Some(site), Some((id, rest))) if is_object_id(site) && is_object_id(id) && !rest.is_empty() => {
+            rest.to_owned()
+        }
+        _ => segment,
+    };
     if crate::validate::extension(&segment).is_some() {
         return segment;
     }
@@ -175,5 +189,26 @@ fn name_for(url: &url::Url, content_type: Option<&str>) -> String {
     match ext {
         Some(ext) => format!("{segment}.{ext}"),
         None => segment,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::name_for;
+
+    fn name(url: &str) -> String {
+        name_for(&url::Url::parse(url).unwrap(), Some("image/png"))
+    }
+
+    #[test]
+    fn a_hosted_files_name_drops_webflows_asset_id() {
+        assert_eq!(
+            name("https://cdn.prod.website-files.com/580e63e98c9a982ac9b8b741/659595234426a9fcbad57043_logo%20v2.png"),
+            "logo v2.png"
+        );
+        // Not Webflow's shape: the name as it is.
+        assert_eq!(name("https://example.com/img/659595234426a9fcbad57043_logo.png"), "659595234426a9fcbad57043_logo.png");
+        assert_eq!(name("https://example.com/580e63e98c9a982ac9b8b741/notanid_logo.png"), "notanid_logo.png");
+        assert_eq!(name("https://example.com/photo"), "photo.png");
     }
 }

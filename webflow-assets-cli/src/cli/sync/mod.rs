@@ -117,7 +117,13 @@ pub(crate) async fn run(args: SyncArgs) -> Result<u8, Usage> {
     let _lock = if args.dry_run {
         None
     } else {
-        Some(lock::take(&state_path).map_err(Usage)?)
+        match lock::take(&state_path) {
+            Ok(lock) => Some(lock),
+            Err(message) => {
+                eprintln!("error: {message}");
+                return Ok(crate::cli::EXIT_BUSY);
+            }
+        }
     };
     let state =
         State::open(&state_path, &site, args.folder.as_deref(), !args.dry_run).map_err(Usage)?;
