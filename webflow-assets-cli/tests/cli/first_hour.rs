@@ -240,3 +240,54 @@ fn a_port_in_use_has_its_own_exit_code() {
         text(&out.stderr)
     );
 }
+
+/// The same bytes under the same name go to a site once from this
+/// machine, from whatever directory the command runs; the skipped file's
+/// record says which asset it is.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_file_uploaded_from_another_directory_is_skipped_with_its_asset() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let cache = home.path().join("cache");
+    let (a, b) = (home.path().join("a"), home.path().join("b"));
+    std::fs::create_dir_all(&a).unwrap();
+    std::fs::create_dir_all(&b).unwrap();
+    std::fs::write(a.join("logo.txt"), "the logo").unwrap();
+    std::fs::write(b.join("logo.txt"), "the logo").unwrap();
+    let upload = |cwd: &Path| {
+        let mut cmd = cli(cwd);
+        cmd.args([
+            "upload",
+            "logo.txt",
+            "--json",
+            "--base-url",
+            &sandbox.base_url(),
+            "--site",
+            sandbox.site_id(),
+        ])
+        .env("WEBFLOW_TOKEN", sandbox.token())
+        .env("XDG_CACHE_HOME", &cache);
+        cmd
+    };
+    let first: Value = serde_json::from_slice(&output(upload(&a)).await.stdout).unwrap();
+    assert_eq!(first["status"], "uploaded");
+    let out = output(upload(&b)).await;
+    let second: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", text(&out.stderr)));
+    assert_eq!(second["status"], "skipped", "{second}");
+    assert_eq!(second["id"], first["id"]);
+    assert_eq!(second["hostedUrl"], first["hostedUrl"]);
+    assert_eq!(sandbox.stats().created, 1);
+    assert!(
+        cache
+            .join("webflow-assets")
+            .join(format!("{}.jsonl", sandbox.site_id()))
+            .exists()
+    );
+    // --no-manifest still uploads.
+    let mut cmd = upload(&b);
+    cmd.arg("--no-manifest");
+    let third: Value = serde_json::from_slice(&output(cmd).await.stdout).unwrap();
+    assert_eq!(third["status"], "uploaded");
+    assert_eq!(sandbox.stats().created, 2);
+}

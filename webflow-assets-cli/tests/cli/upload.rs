@@ -85,7 +85,7 @@ async fn single_file_on_the_embedded_sandbox() {
     );
     assert!(stdout.contains(&webflow_assets::hash_file_blocking(&sample).unwrap().md5));
     assert!(
-        !dir.path().join(".webflow-assets.jsonl").exists(),
+        !dir.path().join(".cache").exists(),
         "no manifest for a throwaway sandbox"
     );
 }
@@ -113,7 +113,12 @@ async fn directory_with_concurrency_and_json_output() {
         assert_eq!(served.as_ref(), std::fs::read(&path).unwrap().as_slice());
     }
     assert_eq!(
-        manifest_lines(&dir.path().join(".webflow-assets.jsonl")).len(),
+        manifest_lines(
+            &dir.path()
+                .join(".cache/webflow-assets")
+                .join(format!("{}.jsonl", sandbox.site_id()))
+        )
+        .len(),
         made.len()
     );
     lines.sort_by(|a, b| a["path"].as_str().cmp(&b["path"].as_str()));

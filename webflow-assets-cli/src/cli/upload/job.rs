@@ -17,7 +17,8 @@ use crate::cli::progress::Bars;
 /// What became of one file.
 pub(super) enum Outcome {
     Uploaded(Box<UploadedAsset>),
-    Skipped,
+    /// Already uploaded (the manifest says as which asset).
+    Skipped(manifest::Done),
     Cancelled,
     Failed(String),
     /// Not started, or refused as the first was: the token was refused
@@ -77,19 +78,19 @@ pub(super) async fn upload_one(job: &Job, file: &Path) -> Outcome {
     };
     let key = manifest::key(file);
     let fit_key = job.asset.fit.as_ref().map(|f| f.key());
-    if job
-        .manifest
-        .as_ref()
-        .is_some_and(|m| m.contains(&job.site, &key, &digest.md5, fit_key.as_deref()))
-    {
-        job.bars.overall().inc(digest.size);
-        return Outcome::Skipped;
-    }
     let name = job.asset.name.clone().unwrap_or_else(|| {
         file.file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default()
     });
+    if let Some(done) = job
+        .manifest
+        .as_ref()
+        .and_then(|m| m.find(&job.site, &name, &digest.md5, fit_key.as_deref()))
+    {
+        job.bars.overall().inc(digest.size);
+        return Outcome::Skipped(done.clone());
+    }
     let bar = job.bars.file(&name, digest.size);
     if job.asset.fit.is_some() {
         // The fit is a step of its own before the first byte goes.
@@ -150,6 +151,7 @@ pub(super) async fn upload_one(job: &Job, file: &Path) -> Outcome {
         let record = Record {
             site: job.site.clone(),
             path: key,
+            name: Some(name.clone()),
             // The file's own MD5 (what a resume compares), not the fitted
             // bytes'; the fit options beside it.
             md5: digest.md5.clone(),
@@ -249,9 +251,10 @@ pub(super) fn report(job: &Job, shown: &str, outcome: &Outcome) {
                 }
                 line
             }
-            Outcome::Skipped => {
-                json!({"path": shown, "status": "skipped", "reason": "already uploaded (manifest)"})
-            }
+            Outcome::Skipped(done) => json!({
+                "path": shown, "status": "skipped", "reason": "already uploaded (manifest)",
+                "id": done.id, "hostedUrl": done.hosted_url,
+            }),
             Outcome::Cancelled => json!({"path": shown, "status": "cancelled"}),
             Outcome::Stopped => {
                 json!({"path": shown, "status": "not started", "reason": "the token was refused"})
@@ -288,10 +291,12 @@ pub(super) fn report(job: &Job, shown: &str, outcome: &Outcome) {
                 ));
             }
         }
-        Outcome::Skipped => {
+        Outcome::Skipped(done) => {
             if !job.quiet {
-                job.bars
-                    .println(&format!("skipped {shown}: already uploaded (manifest)"));
+                job.bars.println(&format!(
+                    "skipped {shown}: already uploaded as {} (manifest)",
+                    done.id
+                ));
             }
         }
         Outcome::Cancelled | Outcome::Stopped => {}

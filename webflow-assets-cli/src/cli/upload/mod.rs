@@ -20,7 +20,7 @@ use webflow_assets_sandbox::{Sandbox, SandboxConfig};
 use self::job::{AssetFlags, Item, Job, Outcome, report, upload_from_url, upload_one};
 use super::connect::{self, ApiArgs, check_id};
 use super::fit_args::FitArgs;
-use super::manifest::Manifest;
+use super::manifest::{self, Manifest};
 use super::progress::Bars;
 use super::{EXIT_FAILED, EXIT_OK, Usage, files, hints, interrupt};
 
@@ -94,8 +94,9 @@ pub(crate) struct UploadArgs {
     #[arg(long)]
     pub sandbox: bool,
 
-    /// Resume manifest (JSON lines), appended after each upload
-    /// [default: .webflow-assets.jsonl; none with --sandbox].
+    /// Resume manifest (JSON lines), appended after each upload [default:
+    /// one per site in the cache directory, e.g.
+    /// ~/.cache/webflow-assets/<SITE>.jsonl; none with --sandbox].
     #[arg(long, value_name = "PATH")]
     pub manifest: Option<PathBuf>,
 
@@ -163,7 +164,7 @@ pub(crate) async fn run(args: UploadArgs) -> Result<u8, Usage> {
         return Ok(dry_run::dry_run(&args, &asset, &files, limits).await);
     }
     let (client, site, sandbox) = target(&args, limits).await?;
-    let manifest = open_manifest(&args)?;
+    let manifest = open_manifest(&args, &site)?;
     let total: u64 = files
         .iter()
         .map(|f| std::fs::metadata(f).map(|m| m.len()).unwrap_or(0))
@@ -321,18 +322,25 @@ async fn target(
 }
 
 /// The manifest that makes a batch resumable, unless there is none to keep.
-fn open_manifest(args: &UploadArgs) -> Result<Option<Manifest>, Usage> {
+fn open_manifest(args: &UploadArgs, site: &str) -> Result<Option<Manifest>, Usage> {
     let path = match (&args.manifest, args.no_manifest, args.sandbox) {
         (_, true, _) => None,
         (Some(p), false, _) => Some(p.clone()),
         // A sandbox is new each run: there is nothing to resume.
         (None, false, true) => None,
-        (None, false, false) => Some(PathBuf::from(".webflow-assets.jsonl")),
+        (None, false, false) => match manifest::default_path(site) {
+            Some(p) => Some(p),
+            None => {
+                return Err(Usage(
+                    "this system names no cache directory for the resume manifest; pass --manifest PATH or --no-manifest".to_owned(),
+                ));
+            }
+        },
     };
     let Some(path) = path else {
         return Ok(None);
     };
-    let (manifest, warnings) = Manifest::open(&path).map_err(Usage)?;
+    let (manifest, warnings) = Manifest::open(&path, args.manifest.is_none()).map_err(Usage)?;
     if !args.quiet {
         for warning in warnings {
             eprintln!("warning: {warning}");
@@ -345,7 +353,7 @@ fn open_manifest(args: &UploadArgs) -> Result<Option<Manifest>, Usage> {
 fn summarize(args: &UploadArgs, job: &Job, count: usize, outcomes: &[(String, Outcome)]) -> usize {
     let counted = |f: fn(&Outcome) -> bool| outcomes.iter().filter(|(_, o)| f(o)).count();
     let uploaded = counted(|o| matches!(o, Outcome::Uploaded(_)));
-    let skipped = counted(|o| matches!(o, Outcome::Skipped));
+    let skipped = counted(|o| matches!(o, Outcome::Skipped(_)));
     let cancelled = counted(|o| matches!(o, Outcome::Cancelled));
     let stopped = counted(|o| matches!(o, Outcome::Stopped));
     let failed: Vec<&(String, Outcome)> = outcomes

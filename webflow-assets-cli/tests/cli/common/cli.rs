@@ -15,6 +15,8 @@ pub fn cli(cwd: &Path) -> Command {
         .env_remove("WEBFLOW_SITE_ID")
         .env_remove("WEBFLOW_BASE_URL")
         .env_remove("WEBFLOW_SITE_PASSWORD")
+        // The user's cache (resume manifests) in the test's own directory.
+        .env("XDG_CACHE_HOME", cwd.join(".cache"))
         .stdin(Stdio::null());
     cmd
 }
