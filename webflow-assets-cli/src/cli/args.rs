@@ -22,7 +22,7 @@ pub(crate) struct Cli {
     pub command: Command,
 
     /// Log filter (e.g. `webflow_assets=debug`); `RUST_LOG` also works. Logs go to stderr.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, hide_short_help = true)]
     pub log: Option<String>,
 }
 

@@ -93,11 +93,11 @@ pub(crate) struct ApiArgs {
 
     /// Attempts to reach a host that does not answer (DNS failure, refused
     /// connection, TLS handshake) before a call gives up.
-    #[arg(long, global = true, default_value_t = 3, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100))]
+    #[arg(long, global = true, hide_short_help = true, default_value_t = 3, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100))]
     pub connect_attempts: u32,
 
     /// Longest total wait, in seconds, between those attempts.
-    #[arg(long, global = true, default_value_t = 10.0, value_name = "SECONDS", value_parser = seconds)]
+    #[arg(long, global = true, hide_short_help = true, default_value_t = 10.0, value_name = "SECONDS", value_parser = seconds)]
     pub connect_wait: f64,
 }
 

@@ -10,6 +10,7 @@ mod folders_cmd;
 mod generate;
 mod hints;
 mod interrupt;
+mod long_help;
 mod manifest;
 mod pipe;
 mod progress;
@@ -42,7 +43,7 @@ pub(crate) struct Usage(pub String);
 
 pub fn main() -> ExitCode {
     pipe::end_quietly_on_closed_stdout();
-    let matches = Cli::command().get_matches();
+    let matches = long_help::decorate(Cli::command()).get_matches();
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     // An error's hints name the flags of the command that runs, no other's.
     hints::set_command(args::subcommand_path(&matches), args::flags_of);

@@ -221,6 +221,24 @@ async fn a_hosted_url_uploads_under_the_files_own_name() {
     let second: Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}", text(&out.stderr)));
     assert_eq!(second["fileName"], "logo.txt", "{second}");
+    // The text output names the asset too.
+    let out = run(
+        &sandbox,
+        &base,
+        dir.path(),
+        &["upload", "--no-manifest", file.to_str().unwrap()],
+    )
+    .await;
+    let stdout = text(&out.stdout);
+    let id = stdout
+        .split(" as ")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .unwrap_or_default();
+    assert!(
+        id.len() == 24 && id.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{stdout}"
+    );
 }
 
 /// A port in use has an exit code of its own (4), not a usage error's.

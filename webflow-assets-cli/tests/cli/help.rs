@@ -110,3 +110,33 @@ fn logs_to_a_file_carry_no_colour_codes() {
     );
     assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
 }
+
+/// `-h` is the short form, `--help` the long one: examples and the token's
+/// scopes only in the long.
+#[test]
+fn short_and_long_help() {
+    for command in [
+        &["upload"][..],
+        &["sync"],
+        &["assets", "delete"],
+        &["sites", "list"],
+    ] {
+        let run = |flag: &str| {
+            let out = cli(Path::new(env!("CARGO_MANIFEST_DIR")))
+                .args(command)
+                .arg(flag)
+                .env("COLUMNS", "100")
+                .output()
+                .unwrap();
+            text(&out.stdout)
+        };
+        let (short, long) = (run("-h"), run("--help"));
+        assert!(
+            long.contains("Examples:\n  webflow-assets "),
+            "{command:?}: {long}"
+        );
+        assert!(long.contains("Token scopes"), "{command:?}: {long}");
+        assert!(!short.contains("Examples:"), "{command:?}: {short}");
+        assert!(short.lines().count() < long.lines().count(), "{command:?}");
+    }
+}

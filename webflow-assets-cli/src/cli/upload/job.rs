@@ -286,8 +286,8 @@ pub(super) fn report(job: &Job, shown: &str, outcome: &Outcome) {
                     _ => String::new(),
                 };
                 job.bars.println(&format!(
-                    "uploaded {shown} -> {url} (md5 {}, {} bytes{verified}{fit})",
-                    a.md5, a.size
+                    "uploaded {shown} as {} -> {url} (md5 {}, {} bytes{verified}{fit})",
+                    a.id, a.md5, a.size
                 ));
             }
         }

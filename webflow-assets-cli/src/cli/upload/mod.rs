@@ -56,7 +56,7 @@ pub(crate) struct UploadArgs {
 
     /// Keep an asset entry whose file could not be stored (by default it is
     /// deleted, so that no broken asset stays in the site).
-    #[arg(long)]
+    #[arg(long, hide_short_help = true)]
     pub keep_failed: bool,
 
     /// Uploads in flight at once (they share the token's rate limit).
@@ -116,16 +116,16 @@ pub(crate) struct UploadArgs {
 
     /// Also retry Create Asset Metadata after 500/502/504 and broken
     /// connections, at the risk of an orphan asset entry.
-    #[arg(long)]
+    #[arg(long, hide_short_help = true)]
     pub retry_unsafe: bool,
 
     /// Attempts to reach a host that does not answer (DNS failure, refused
     /// connection, TLS handshake) before giving up on a file.
-    #[arg(long, default_value_t = 3, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100))]
+    #[arg(long, hide_short_help = true, default_value_t = 3, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100))]
     pub connect_attempts: u32,
 
     /// Longest total wait, in seconds, between those attempts.
-    #[arg(long, default_value_t = 10.0, value_name = "SECONDS", value_parser = connect::seconds)]
+    #[arg(long, hide_short_help = true, default_value_t = 10.0, value_name = "SECONDS", value_parser = connect::seconds)]
     pub connect_wait: f64,
 
     #[command(flatten)]
