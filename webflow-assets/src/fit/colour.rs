@@ -28,6 +28,42 @@ pub(crate) fn to_srgb(data: &[u8], alpha: bool, icc: &[u8]) -> Result<Vec<u8>, S
     Ok(out)
 }
 
+/// Whether an RGB profile is sRGB's in effect: every colour of a 6×6×6
+/// cube goes through it to sRGB within one level. Such a profile says what
+/// browsers assume anyway, and is left out of a re-encoded file: a photo
+/// that carries a 9 kB sRGB profile (`sRGB-elle-V2-srgbtrc.icc`, seen on
+/// lomiri-wallpapers' Painting-Colors) at a 19 kB WebP target spent half
+/// the bytes on it (BENCHMARKS.md section 10). A profile moxcms cannot read
+/// or apply is not sRGB's here: it is kept.
+pub(crate) fn is_srgb(icc: &[u8]) -> bool {
+    let Ok(source) = ColorProfile::new_from_slice(icc) else {
+        return false;
+    };
+    if source.color_space != DataColorSpace::Rgb {
+        return false;
+    }
+    let Ok(transform) = source.create_transform_8bit(
+        Layout::Rgb,
+        &ColorProfile::new_srgb(),
+        Layout::Rgb,
+        TransformOptions::default(),
+    ) else {
+        return false;
+    };
+    const STEPS: [u8; 6] = [0, 51, 102, 153, 204, 255];
+    let mut cube = Vec::with_capacity(6 * 6 * 6 * 3);
+    for r in STEPS {
+        for g in STEPS {
+            for b in STEPS {
+                cube.extend([r, g, b]);
+            }
+        }
+    }
+    let mut out = vec![0u8; cube.len()];
+    transform.transform(&cube, &mut out).is_ok()
+        && cube.iter().zip(&out).all(|(a, b)| a.abs_diff(*b) <= 1)
+}
+
 /// A CMYK JPEG as sRGB pixels (RGB, 8 bits), through `icc` (its CMYK
 /// profile): its own samples, decoded without `image`'s conversion by
 /// formula. Adobe's convention (an APP14 marker, as Photoshop writes) keeps

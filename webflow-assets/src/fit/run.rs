@@ -29,7 +29,11 @@ pub(super) fn encode(
         None
     };
     let meta = Metadata {
-        icc: decoded.icc.as_deref(),
+        // An sRGB profile says what every viewer assumes: its bytes go.
+        icc: decoded
+            .icc
+            .as_deref()
+            .filter(|icc| !super::colour::is_srgb(icc)),
         exif: exif.as_deref(),
     };
     let mut pixels = Pixels::from_image(decoded.image);

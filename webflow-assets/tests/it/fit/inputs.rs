@@ -164,6 +164,30 @@ fn a_profile_goes_only_where_its_colour_space_is_the_pixels() {
     }
 }
 
+/// An sRGB profile is what every viewer assumes: it is left out (its
+/// bytes are the picture's); Display P3's is kept.
+#[test]
+fn an_srgb_profile_is_left_out_and_another_kept() {
+    let picture = photo(64, 48);
+    for (profile, kept) in [
+        (moxcms::ColorProfile::new_srgb(), false),
+        (moxcms::ColorProfile::new_display_p3(), true),
+    ] {
+        let icc = profile.encode().unwrap();
+        let original = png(&picture, Some(icc));
+        let fitted = fit_image(&original, "p.png", &webp(), &Limits::default()).unwrap();
+        let mut decoder =
+            image::codecs::webp::WebPDecoder::new(std::io::Cursor::new(fitted.bytes.unwrap()))
+                .unwrap();
+        use image::ImageDecoder;
+        assert_eq!(
+            decoder.icc_profile().unwrap().is_some(),
+            kept,
+            "P3 kept: {kept}"
+        );
+    }
+}
+
 /// A CMYK printing profile, made here: four inks whose colours are not
 /// the pure cyan, magenta, yellow and black of the formula `image` uses
 /// (its cyan is a blue, its black a warm dark grey), as a press's are not.
