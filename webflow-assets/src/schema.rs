@@ -48,3 +48,12 @@ pub fn all_schemas() -> serde_json::Value {
         "CreateAssetFolderRequest": schema_for!(CreateAssetFolderRequest),
     })
 }
+
+/// The OpenAPI document this build's client and types were generated
+/// from (`openapi/webflow-assets.yaml`), as text: for tools that compare
+/// it with Webflow's (the CLI's `drift`) wherever they run.
+pub const OPENAPI_SPEC: &str = include_str!("../openapi/webflow-assets.yaml");
+
+/// The deliberate differences between [`OPENAPI_SPEC`] and Webflow's
+/// published spec, each with its reason (`openapi/deviations.yaml`).
+pub const SPEC_DEVIATIONS: &str = include_str!("../openapi/deviations.yaml");

@@ -33,12 +33,16 @@ pub(crate) struct DriftArgs {
     /// Webflow's spec (OpenAPI 3.1, YAML or JSON), e.g. openapi/v2.yml of
     /// webflow/openapi-spec, or tests/fixtures/webflow-openapi-v2-extract.yaml.
     pub theirs: PathBuf,
-    /// This crate's spec.
-    #[arg(long, default_value = "webflow-assets/openapi/webflow-assets.yaml")]
-    pub ours: PathBuf,
-    /// The deliberate differences, each with its reason.
-    #[arg(long, default_value = "webflow-assets/openapi/deviations.yaml")]
-    pub deviations: PathBuf,
+    /// This crate's spec [default: the one this binary was built from, so
+    /// that drift runs from anywhere; in a checkout, pass
+    /// webflow-assets/openapi/webflow-assets.yaml to compare an edited one].
+    #[arg(long)]
+    pub ours: Option<PathBuf>,
+    /// The deliberate differences, each with its reason [default: the ones
+    /// this binary was built with; in a checkout,
+    /// webflow-assets/openapi/deviations.yaml].
+    #[arg(long)]
+    pub deviations: Option<PathBuf>,
     /// Print one JSON object per difference (and per stale deviation).
     #[arg(long)]
     pub json: bool,
@@ -72,24 +76,40 @@ struct DeviationFile {
 }
 
 pub(crate) fn run(args: DriftArgs) -> Result<u8, Usage> {
-    let ours = read(&args.ours)?;
-    let theirs = read(&args.theirs)?;
-    let deviations: DeviationFile = if args.deviations.exists() {
-        let text = std::fs::read_to_string(&args.deviations)
-            .map_err(|e| Usage(format!("cannot read {}: {e}", args.deviations.display())))?;
-        serde_saphyr::from_str(&text).map_err(|e| {
-            Usage(format!(
-                "{} is not a deviations file (a `deviations:` list of `id` and `reason`): {e}",
-                args.deviations.display()
-            ))
-        })?
-    } else {
-        DeviationFile {
-            scope: Scope::default(),
-            deviations: vec![],
-            notes: vec![],
-        }
+    let ours = match &args.ours {
+        Some(path) => read(path)?,
+        None => serde_saphyr::from_str::<Value>(webflow_assets::schema::OPENAPI_SPEC)
+            .map_err(|e| Usage(format!("the built-in spec does not parse: {e}")))?,
     };
+    let theirs = read(&args.theirs)?;
+    let (text, shown) = match &args.deviations {
+        Some(path) if path.exists() => (
+            std::fs::read_to_string(path)
+                .map_err(|e| Usage(format!("cannot read {}: {e}", path.display())))?,
+            path.display().to_string(),
+        ),
+        // A path given that does not exist: no deviations written down yet.
+        Some(_) => (String::from("deviations: []"), String::new()),
+        None => (
+            webflow_assets::schema::SPEC_DEVIATIONS.to_owned(),
+            "the built-in deviations".to_owned(),
+        ),
+    };
+    // The files a maintainer edits, named in the report: the given ones,
+    // else the checkout's (the built-in ones were built from them).
+    let ours_shown = args.ours.as_ref().map_or_else(
+        || "webflow-assets/openapi/webflow-assets.yaml".to_owned(),
+        |p| p.display().to_string(),
+    );
+    let deviations_shown = args.deviations.as_ref().map_or_else(
+        || "webflow-assets/openapi/deviations.yaml".to_owned(),
+        |p| p.display().to_string(),
+    );
+    let deviations: DeviationFile = serde_saphyr::from_str(&text).map_err(|e| {
+        Usage(format!(
+            "{shown} is not a deviations file (a `deviations:` list of `id` and `reason`): {e}"
+        ))
+    })?;
     let Compared {
         diffs,
         compared,
@@ -158,8 +178,7 @@ pub(crate) fn run(args: DriftArgs) -> Result<u8, Usage> {
         } else {
             lines.push(format!(
                 "stale deviation (no such difference any more): {} — remove it from {}",
-                d.id,
-                args.deviations.display()
+                d.id, deviations_shown
             ));
         }
     }
@@ -173,8 +192,8 @@ pub(crate) fn run(args: DriftArgs) -> Result<u8, Usage> {
         eprintln!(
             "scope: {compared} operation(s) compared (Webflow's tagged {}, and those {} holds); {out_of_scope} upstream operation(s) out of scope, not compared (the scope is in {})",
             deviations.scope.tags.join(", "),
-            args.ours.display(),
-            args.deviations.display()
+            ours_shown,
+            deviations_shown
         );
     }
     eprintln!(
@@ -184,9 +203,7 @@ pub(crate) fn run(args: DriftArgs) -> Result<u8, Usage> {
     );
     if undocumented > 0 || !stale.is_empty() {
         eprintln!(
-            "to fix: change {} to match, or write the difference down in {} with its reason",
-            args.ours.display(),
-            args.deviations.display()
+            "to fix: change {ours_shown} to match, or write the difference down in {deviations_shown} with its reason"
         );
         Ok(EXIT_FAILED)
     } else {
