@@ -217,14 +217,34 @@ async fn list_assets(api: &ApiArgs, list: &ListArgs) -> Result<u8, Usage> {
             assets.reverse();
         }
     }
-    if api.json {
+    if api.json && list.fields.is_empty() {
         for asset in &assets {
             print_item(true, asset);
+        }
+    } else if api.json {
+        // --fields with --json: those keys only, sizes in exact bytes.
+        for asset in &assets {
+            let record: serde_json::Map<String, Value> = fields
+                .iter()
+                .map(|f| (f.clone(), json_cell(asset, f)))
+                .collect();
+            println!("{}", Value::Object(record));
         }
     } else {
         print_table(&fields, &assets);
     }
     Ok(EXIT_OK)
+}
+
+/// A column's value in JSON: numbers as numbers, absent values as null.
+fn json_cell(a: &Asset, field: &str) -> Value {
+    match field {
+        "size" => a.size.map_or(Value::Null, Value::from),
+        _ => match cell(a, field) {
+            dash if dash == "-" => Value::Null,
+            text => Value::String(text),
+        },
+    }
 }
 
 fn compare(a: &Asset, b: &Asset, key: &str) -> CmpOrdering {
@@ -249,7 +269,10 @@ fn cell(a: &Asset, field: &str) -> String {
     match field {
         "id" => a.id.clone(),
         "name" => name(a),
-        "size" => a.size.map_or("-".to_owned(), |s| s.to_string()),
+        // Human units in the table, as everywhere in text; exact bytes in --json.
+        "size" => a.size.map_or("-".to_owned(), |s| {
+            indicatif::HumanBytes(u64::try_from(s).unwrap_or_default()).to_string()
+        }),
         "type" => opt(&a.content_type),
         "folder" => opt(&a.folder_id),
         "alt" => opt(&a.alt_text),

@@ -309,3 +309,50 @@ async fn a_file_uploaded_from_another_directory_is_skipped_with_its_asset() {
     assert_eq!(third["status"], "uploaded");
     assert_eq!(sandbox.stats().created, 2);
 }
+
+/// `--fields` works with `--json` too (those keys, exact bytes), and the
+/// table's sizes are in human units.
+#[tokio::test(flavor = "multi_thread")]
+async fn fields_choose_the_json_keys_and_sizes_read_as_sizes() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let base = sandbox.base_url();
+    let file = dir.path().join("big.txt");
+    std::fs::write(&file, vec![b'x'; 3 * 1024 * 1024]).unwrap();
+    let out = run(
+        &sandbox,
+        &base,
+        dir.path(),
+        &["upload", "--no-manifest", file.to_str().unwrap()],
+    )
+    .await;
+    assert!(
+        text(&out.stdout).contains("3.00 MiB"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = run(
+        &sandbox,
+        &base,
+        dir.path(),
+        &["assets", "list", "--json", "--fields", "id,size"],
+    )
+    .await;
+    let record: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", text(&out.stdout)));
+    let keys: Vec<&String> = record.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["id", "size"], "{record}");
+    assert_eq!(record["size"], 3 * 1024 * 1024);
+    let out = run(
+        &sandbox,
+        &base,
+        dir.path(),
+        &["assets", "list", "--fields", "name,size"],
+    )
+    .await;
+    assert!(
+        text(&out.stdout).contains("3.00 MiB"),
+        "{}",
+        text(&out.stdout)
+    );
+}

@@ -286,8 +286,10 @@ pub(super) fn report(job: &Job, shown: &str, outcome: &Outcome) {
                     _ => String::new(),
                 };
                 job.bars.println(&format!(
-                    "uploaded {shown} as {} -> {url} (md5 {}, {} bytes{verified}{fit})",
-                    a.id, a.md5, a.size
+                    "uploaded {shown} as {} -> {url} (md5 {}, {}{verified}{fit})",
+                    a.id,
+                    a.md5,
+                    indicatif::HumanBytes(a.size)
                 ));
             }
         }
