@@ -24,6 +24,11 @@ pub(crate) struct Cli {
     /// Log filter (e.g. `webflow_assets=debug`); `RUST_LOG` also works. Logs go to stderr.
     #[arg(long, global = true, hide_short_help = true)]
     pub log: Option<String>,
+
+    /// More on stderr, on every command: -v the library's steps (retries,
+    /// waits), -vv its requests. --log or RUST_LOG choose instead.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
 }
 
 #[derive(Debug, Subcommand)]

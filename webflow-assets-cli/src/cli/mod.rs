@@ -47,7 +47,12 @@ pub fn main() -> ExitCode {
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     // An error's hints name the flags of the command that runs, no other's.
     hints::set_command(args::subcommand_path(&matches), args::flags_of);
-    init_tracing(cli.log.as_deref());
+    let verbose = match cli.verbose {
+        0 => None,
+        1 => Some("webflow_assets=info"),
+        _ => Some("webflow_assets=debug"),
+    };
+    init_tracing(cli.log.as_deref(), verbose);
     // `hash` is synchronous work: no runtime to start (start-up counts when
     // it is compared with md5sum).
     if let Command::Hash(args) = &cli.command {
@@ -112,11 +117,12 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn init_tracing(filter: Option<&str>) {
+fn init_tracing(filter: Option<&str>, verbose: Option<&str>) {
     use tracing_subscriber::EnvFilter;
     let filter = filter
         .map(EnvFilter::new)
         .or_else(|| EnvFilter::try_from_default_env().ok())
+        .or_else(|| verbose.map(EnvFilter::new))
         .unwrap_or_else(|| EnvFilter::new("error"));
     // Colour only on a terminal, and never under NO_COLOR (no-color.org):
     // `--log debug 2>run.log` writes plain text.

@@ -140,3 +140,30 @@ fn short_and_long_help() {
         assert!(short.lines().count() < long.lines().count(), "{command:?}");
     }
 }
+
+/// `-v` works on every command: `-vv` shows the library's debug lines,
+/// none without it.
+#[test]
+fn verbose_is_one_flag_for_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |extra: &[&str]| {
+        let out = crate::common::cli::cli(dir.path())
+            .args(["folders", "list", "--site", "580e63e98c9a982ac9b8b741"])
+            .args([
+                "--base-url",
+                "http://127.0.0.1:9/v2",
+                "--connect-attempts",
+                "1",
+                "--connect-wait",
+                "0",
+            ])
+            .args(extra)
+            .env("WEBFLOW_TOKEN", "t")
+            .env_remove("RUST_LOG")
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    assert!(run(&["-vv"]).contains("DEBUG"), "{}", run(&["-vv"]));
+    assert!(!run(&[]).contains("DEBUG"));
+}
