@@ -98,6 +98,21 @@ async fn usage_of_an_asset_the_site_does_not_hold_is_an_error() {
     // (Its row says what the scan found; the error says why.)
 }
 
+/// `upload .` of the directory with a token the sandbox refuses.
+fn refused_upload(sandbox: &Sandbox, dir: &Path, extra: &[&str]) -> std::process::Command {
+    let mut cmd = cli(dir);
+    cmd.args(["upload", ".", "--no-manifest", "--concurrency", "4"])
+        .args(extra)
+        .args([
+            "--base-url",
+            &sandbox.base_url(),
+            "--site",
+            sandbox.site_id(),
+        ])
+        .env("WEBFLOW_TOKEN", "not-the-token");
+    cmd
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_refused_token_stops_the_batch_and_is_said_once() {
     let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
@@ -105,22 +120,7 @@ async fn a_refused_token_stops_the_batch_and_is_said_once() {
     for i in 0..30 {
         std::fs::write(dir.path().join(format!("f{i:02}.txt")), format!("file {i}")).unwrap();
     }
-    let mut cmd = cli(dir.path());
-    cmd.args([
-        "upload",
-        ".",
-        "--no-manifest",
-        "--json",
-        "--concurrency",
-        "4",
-    ])
-    .args([
-        "--base-url",
-        &sandbox.base_url(),
-        "--site",
-        sandbox.site_id(),
-    ])
-    .env("WEBFLOW_TOKEN", "not-the-token");
+    let cmd = refused_upload(&sandbox, dir.path(), &["--json"]);
     let out = output(cmd).await;
     assert_eq!(out.status.code(), Some(1));
     let records: Vec<Value> = text(&out.stdout)
@@ -137,15 +137,7 @@ async fn a_refused_token_stops_the_batch_and_is_said_once() {
     // At most the uploads already in flight reached the API.
     assert!(sandbox.stats().refused <= 4, "{:?}", sandbox.stats());
     // In text: the refusal once, then the summary.
-    let mut cmd = cli(dir.path());
-    cmd.args(["upload", ".", "--no-manifest", "--concurrency", "4"])
-        .args([
-            "--base-url",
-            &sandbox.base_url(),
-            "--site",
-            sandbox.site_id(),
-        ])
-        .env("WEBFLOW_TOKEN", "not-the-token");
+    let cmd = refused_upload(&sandbox, dir.path(), &[]);
     let out = output(cmd).await;
     let stderr = text(&out.stderr);
     assert_eq!(stderr.matches("error: ").count(), 1, "{stderr}");
