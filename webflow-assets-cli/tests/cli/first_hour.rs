@@ -152,21 +152,17 @@ async fn a_second_folder_of_the_same_name_is_refused_without_duplicate() {
     let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let base = sandbox.base_url();
-    let out = run(
-        &sandbox,
-        &base,
-        dir.path(),
-        &["folders", "create", "Photos"],
-    )
-    .await;
+    let create = || {
+        run(
+            &sandbox,
+            &base,
+            dir.path(),
+            &["folders", "create", "Photos"],
+        )
+    };
+    let out = create().await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let out = run(
-        &sandbox,
-        &base,
-        dir.path(),
-        &["folders", "create", "Photos"],
-    )
-    .await;
+    let out = create().await;
     assert_eq!(out.status.code(), Some(1));
     assert!(
         text(&out.stderr).contains("already there"),

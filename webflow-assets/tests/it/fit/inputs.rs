@@ -149,19 +149,24 @@ fn a_profile_goes_only_where_its_colour_space_is_the_pixels() {
     };
     let picture = photo(64, 48);
     for (space, kept) in [(b"RGB ", true), (b"GRAY", false), (b"CMYK", false)] {
-        let original = png(&picture, Some(icc(space)));
-        let fitted = fit_image(&original, "p.png", &webp(), &Limits::default()).unwrap();
-        let mut decoder =
-            image::codecs::webp::WebPDecoder::new(std::io::Cursor::new(fitted.bytes.unwrap()))
-                .unwrap();
-        use image::ImageDecoder;
         assert_eq!(
-            decoder.icc_profile().unwrap().is_some(),
+            fitted_has_profile(&picture, icc(space)),
             kept,
             "{}",
             String::from_utf8_lossy(space)
         );
     }
+}
+
+/// Whether the WebP a PNG of `picture` under `icc` is fitted to carries a
+/// colour profile.
+fn fitted_has_profile(picture: &image::RgbImage, icc: Vec<u8>) -> bool {
+    use image::ImageDecoder;
+    let original = png(picture, Some(icc));
+    let fitted = fit_image(&original, "p.png", &webp(), &Limits::default()).unwrap();
+    let mut decoder =
+        image::codecs::webp::WebPDecoder::new(std::io::Cursor::new(fitted.bytes.unwrap())).unwrap();
+    decoder.icc_profile().unwrap().is_some()
 }
 
 /// An sRGB profile is what every viewer assumes: it is left out (its
@@ -174,17 +179,7 @@ fn an_srgb_profile_is_left_out_and_another_kept() {
         (moxcms::ColorProfile::new_display_p3(), true),
     ] {
         let icc = profile.encode().unwrap();
-        let original = png(&picture, Some(icc));
-        let fitted = fit_image(&original, "p.png", &webp(), &Limits::default()).unwrap();
-        let mut decoder =
-            image::codecs::webp::WebPDecoder::new(std::io::Cursor::new(fitted.bytes.unwrap()))
-                .unwrap();
-        use image::ImageDecoder;
-        assert_eq!(
-            decoder.icc_profile().unwrap().is_some(),
-            kept,
-            "P3 kept: {kept}"
-        );
+        assert_eq!(fitted_has_profile(&picture, icc), kept, "P3 kept: {kept}");
     }
 }
 
