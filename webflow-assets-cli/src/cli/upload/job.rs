@@ -255,7 +255,9 @@ pub(super) fn report(job: &Job, shown: &str, outcome: &Outcome) {
                 "path": shown, "status": "skipped", "reason": "already uploaded (manifest)",
                 "id": done.id, "hostedUrl": done.hosted_url,
             }),
-            Outcome::Cancelled => json!({"path": shown, "status": "cancelled"}),
+            Outcome::Cancelled => {
+                json!({"path": shown, "status": "not started", "reason": "interrupted"})
+            }
             Outcome::Stopped => {
                 json!({"path": shown, "status": "not started", "reason": "the token was refused"})
             }
