@@ -317,7 +317,7 @@ async fn a_corrupt_state_is_an_error_never_discarded() {
     std::fs::write(&state, journal.replacen('\n', "\n{garbage\n", 1)).unwrap();
     let before = changes(&sandbox);
     let out = output(command(&sandbox, d, &["sync", "tree"])).await;
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(1));
     assert!(
         text(&out.stderr).contains(":2 is corrupt"),
         "{}",

@@ -125,16 +125,30 @@ pub(crate) async fn run(args: SyncArgs) -> Result<u8, Usage> {
             }
         }
     };
-    let state =
-        State::open(&state_path, &site, args.folder.as_deref(), !args.dry_run).map_err(Usage)?;
+    // A state that cannot be read is a failure, not a usage error (exit 2
+    // is only for the command line).
+    let state = match State::open(&state_path, &site, args.folder.as_deref(), !args.dry_run) {
+        Ok(s) => s,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Ok(EXIT_FAILED);
+        }
+    };
 
     // The tree, hashed (local work only).
     // Off the async runtime: a large tree takes a while to hash.
     let (tree, journal) = (dir.clone(), state_path.clone());
     let local = tokio::task::spawn_blocking(move || Local::read(&tree, &journal))
         .await
-        .map_err(|e| Usage(format!("hashing the tree failed: {e}")))?
-        .map_err(Usage)?;
+        .map_err(|e| format!("hashing the tree failed: {e}"))
+        .and_then(|r| r);
+    let local = match local {
+        Ok(l) => l,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Ok(EXIT_FAILED);
+        }
+    };
     if let (Some(alt), Some(file)) = (&alt, &args.alt_text_file) {
         let unknown = alt_texts::unknown(alt, &local);
         if !unknown.is_empty() {

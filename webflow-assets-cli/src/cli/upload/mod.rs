@@ -164,7 +164,15 @@ pub(crate) async fn run(args: UploadArgs) -> Result<u8, Usage> {
         return Ok(dry_run::dry_run(&args, &asset, &files, limits).await);
     }
     let (client, site, sandbox) = target(&args, limits).await?;
-    let manifest = open_manifest(&args, &site)?;
+    // A manifest that cannot be read or written is a failure, not a usage
+    // error (exit 2 is only for the command line).
+    let manifest = match open_manifest(&args, &site) {
+        Ok(m) => m,
+        Err(Usage(message)) => {
+            eprintln!("error: {message}");
+            return Ok(EXIT_FAILED);
+        }
+    };
     let total: u64 = files
         .iter()
         .map(|f| std::fs::metadata(f).map(|m| m.len()).unwrap_or(0))
