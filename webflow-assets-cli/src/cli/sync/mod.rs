@@ -213,10 +213,18 @@ pub(crate) async fn run(args: SyncArgs) -> Result<u8, Usage> {
         return Ok(if would_fail > 0 { EXIT_FAILED } else { EXIT_OK });
     }
     if args.prune && !args.yes && plan.deletes() > 0 {
-        eprint!(
-            "Delete {} asset(s) that this sync put on the site and whose files are gone? [y/N] ",
+        // Each by id and the file it was, not only a count.
+        let mut question = format!(
+            "Delete {} asset(s) that this sync put on the site and whose files are gone?\n",
             plan.deletes()
         );
+        for action in &plan.actions {
+            if let Action::Delete { id, path } = action {
+                let was = path.as_deref().unwrap_or("(a file of an earlier sync)");
+                question.push_str(&format!("  {id}  {was}\n"));
+            }
+        }
+        eprint!("{question}[y/N] ");
         let mut answer = String::new();
         let _ = std::io::stdin().read_line(&mut answer);
         if !matches!(answer.trim(), "y" | "Y" | "yes") {
