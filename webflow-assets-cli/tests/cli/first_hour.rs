@@ -344,3 +344,53 @@ async fn fields_choose_the_json_keys_and_sizes_read_as_sizes() {
         text(&out.stdout)
     );
 }
+
+/// On a terminal, `assets delete` asks naming what it deletes; "n" keeps
+/// it. A terminal is made with util-linux's `script` (Debian's bsdutils,
+/// an essential package).
+#[tokio::test(flavor = "multi_thread")]
+async fn the_delete_prompt_names_the_asset() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let base = sandbox.base_url();
+    let file = dir.path().join("keep-me.txt");
+    std::fs::write(&file, "keep").unwrap();
+    let out = run(
+        &sandbox,
+        &base,
+        dir.path(),
+        &["upload", "--json", "--no-manifest", file.to_str().unwrap()],
+    )
+    .await;
+    let id = serde_json::from_slice::<Value>(&out.stdout).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let line = format!(
+        "{} assets delete {id} --force --base-url {base} --site {}",
+        crate::common::cli::BIN,
+        sandbox.site_id()
+    );
+    let mut cmd = std::process::Command::new("script");
+    cmd.args(["-qec", &line, "/dev/null"])
+        .current_dir(dir.path())
+        .env("WEBFLOW_TOKEN", sandbox.token())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped());
+    let out = tokio::task::spawn_blocking(move || {
+        let mut child = cmd.spawn().unwrap();
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(b"n\n").unwrap();
+        child.wait_with_output().unwrap()
+    })
+    .await
+    .unwrap();
+    let shown = text(&out.stdout);
+    assert!(shown.contains("Delete 1 asset(s)?"), "{shown}");
+    assert!(
+        shown.contains(&id) && shown.contains("keep-me.txt"),
+        "{shown}"
+    );
+    assert!(shown.contains("nothing deleted"), "{shown}");
+    assert_eq!(sandbox.stats().operations.deleted, 0);
+}
