@@ -23,7 +23,7 @@ lines = [
     "quality) sets the byte target; every tool's quality is then searched by bisection to its largest output at most "
     "that many bytes, and judged by SSIM (luma, Gaussian weights) against the picture. Time: one encode at the quality "
     f"found (sharp's and the fit's own measure; the others' whole process). The machine also compiled on its other "
-    "core during the run (cargo -j1): the times are one run's, not a quiet machine's. {tools_line}",
+    f"core during the run (cargo -j1): the times are one run's, not a quiet machine's. {tools_line}",
     "",
 ]
 for corpus in dict.fromkeys(r["corpus"] for r in rows):
