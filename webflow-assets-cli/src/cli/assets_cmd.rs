@@ -12,6 +12,7 @@ use webflow_assets::types::Asset;
 use webflow_assets::{AssetUpdate, Client, ListOptions};
 
 use super::connect::{self, ApiArgs, check_id};
+use super::prompt::{self, name};
 use super::usage::IndexArgs;
 use super::{EXIT_FAILED, EXIT_OK, Usage};
 
@@ -158,7 +159,7 @@ pub(crate) async fn assets(args: AssetsArgs) -> Result<u8, Usage> {
                 for id in &ids {
                     shown.push((id.clone(), client.get_asset(id).await.ok()));
                 }
-                eprint!("{}", delete_prompt(&shown));
+                eprint!("{}", prompt::delete_prompt(&shown));
                 let _ = std::io::stderr().flush();
                 let mut answer = String::new();
                 let _ = std::io::stdin().read_line(&mut answer);
@@ -263,13 +264,6 @@ fn compare(a: &Asset, b: &Asset, key: &str) -> CmpOrdering {
     }
 }
 
-fn name(a: &Asset) -> String {
-    a.display_name
-        .clone()
-        .or_else(|| a.original_file_name.clone())
-        .unwrap_or_default()
-}
-
 fn cell(a: &Asset, field: &str) -> String {
     let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".to_owned());
     match field {
@@ -285,49 +279,6 @@ fn cell(a: &Asset, field: &str) -> String {
         "created" => a.created_on.map_or("-".to_owned(), |d| d.to_rfc3339()),
         "updated" => a.last_updated.map_or("-".to_owned(), |d| d.to_rfc3339()),
         _ => opt(&a.hosted_url),
-    }
-}
-
-/// The question before a delete: each asset by id, name and folder (as
-/// far as Get Asset told; an id alone when it did not).
-fn delete_prompt(assets: &[(String, Option<Asset>)]) -> String {
-    let mut text = format!("Delete {} asset(s)?\n", assets.len());
-    for (id, asset) in assets {
-        match asset {
-            Some(a) => {
-                // Get Asset may leave the folder out (Webflow sends it in
-                // lists): no folder named is no claim about the root.
-                let folder = a
-                    .folder_id
-                    .as_deref()
-                    .map(|f| format!("  (in folder {f})"))
-                    .unwrap_or_default();
-                text.push_str(&format!("  {id}  {}{folder}\n", name(a)));
-            }
-            None => text.push_str(&format!("  {id}\n")),
-        }
-    }
-    text.push_str("[y/N] ");
-    text
-}
-
-#[cfg(test)]
-mod prompt_tests {
-    #[test]
-    fn the_prompt_names_names_and_folders() {
-        let asset: webflow_assets::types::Asset = serde_json::from_value(serde_json::json!({
-            "id": "63e5889e7fe4eafa7384cea4", "originalFileName": "logo.png",
-            "folderId": "6436b1ce5281cace05b65aea"
-        }))
-        .unwrap();
-        let text = super::delete_prompt(&[
-            ("63e5889e7fe4eafa7384cea4".to_owned(), Some(asset)),
-            ("63e5889e7fe4eafa7384cea5".to_owned(), None),
-        ]);
-        assert_eq!(
-            text,
-            "Delete 2 asset(s)?\n  63e5889e7fe4eafa7384cea4  logo.png  (in folder 6436b1ce5281cace05b65aea)\n  63e5889e7fe4eafa7384cea5\n[y/N] "
-        );
     }
 }
 

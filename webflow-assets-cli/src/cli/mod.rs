@@ -14,6 +14,7 @@ mod long_help;
 mod manifest;
 mod pipe;
 mod progress;
+mod prompt;
 mod report;
 mod sandbox_cmd;
 mod scope_words;

@@ -19,6 +19,7 @@ mod fit_inputs;
 mod help;
 mod published;
 mod published_site;
+mod records;
 mod scopes;
 mod sync;
 mod upload;

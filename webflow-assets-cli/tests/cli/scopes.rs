@@ -219,3 +219,30 @@ async fn a_closed_pipe_ends_the_program_quietly() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(text(&out.stderr), "");
 }
+
+/// `drift` runs from anywhere: without --ours and --deviations it compares
+/// the spec and deviations built into the binary, which are the
+/// checkout's.
+#[test]
+fn drift_runs_from_any_directory_on_the_built_in_spec() {
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../webflow-assets/tests/fixtures/webflow-openapi-v2-extract.yaml"
+    );
+    let elsewhere = tempfile::tempdir().unwrap();
+    let out = crate::common::cli::cli(elsewhere.path())
+        .args(["drift", fixture, "--json"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("0 not; 0 stale"), "{stderr}");
+    assert_eq!(
+        webflow_assets::schema::OPENAPI_SPEC,
+        std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../webflow-assets/openapi/webflow-assets.yaml"
+        ))
+        .unwrap()
+    );
+}

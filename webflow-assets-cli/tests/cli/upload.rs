@@ -11,7 +11,7 @@ use serde_json::Value;
 use webflow_assets_sandbox::{Faults, Sandbox, SandboxConfig};
 
 /// `root/data` holding `n` small files of four types.
-fn data_dir(root: &Path, n: usize) -> (PathBuf, Vec<PathBuf>) {
+pub(crate) fn data_dir(root: &Path, n: usize) -> (PathBuf, Vec<PathBuf>) {
     let data = root.join("data");
     std::fs::create_dir(&data).unwrap();
     let made = files(&data, n);
@@ -36,7 +36,7 @@ async fn run(sandbox: &Sandbox, args: &[&str], cwd: &Path) -> Output {
 
 /// `args` aimed at the sandbox (base URL and site as flags after them,
 /// token in the environment).
-fn against(sandbox: &Sandbox, cwd: &Path, args: &[&str]) -> Command {
+pub(crate) fn against(sandbox: &Sandbox, cwd: &Path, args: &[&str]) -> Command {
     let mut cmd = cli(cwd);
     cmd.args(args)
         .args([
@@ -53,14 +53,14 @@ async fn run_plain(args: &[&str], cwd: &Path) -> Output {
     run_env(args, cwd, &[]).await
 }
 
-fn json_lines(out: &Output) -> Vec<Value> {
+pub(crate) fn json_lines(out: &Output) -> Vec<Value> {
     text(&out.stdout)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}")))
         .collect()
 }
 
-fn manifest_lines(path: &Path) -> Vec<Value> {
+pub(crate) fn manifest_lines(path: &Path) -> Vec<Value> {
     std::fs::read_to_string(path)
         .unwrap_or_default()
         .lines()
@@ -434,64 +434,4 @@ async fn unreadable_manifest_lines_are_named_and_a_torn_last_line_is_not() {
     );
     // Both files were recorded after the lines that were there.
     assert_eq!(manifest_lines(&manifest).len(), 3);
-}
-
-/// Ctrl-C: the files in flight finish, and every file not started has a
-/// record saying so, for a script to pick up; exit 130.
-#[tokio::test(flavor = "multi_thread")]
-async fn an_interrupted_batch_gives_a_record_for_each_file_not_started() {
-    let config = SandboxConfig {
-        api_faults: Faults {
-            latency: Duration::from_millis(150),
-            ..Faults::default()
-        },
-        ..SandboxConfig::default()
-    };
-    let sandbox = Sandbox::start(config).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    data_dir(dir.path(), 10);
-    let manifest = dir.path().join("m.jsonl");
-    let args = [
-        "upload",
-        "data",
-        "--concurrency",
-        "1",
-        "--json",
-        "--manifest",
-        "m.jsonl",
-    ];
-    let child = against(&sandbox, dir.path(), &args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    while manifest_lines(&manifest).len() < 2 {
-        assert!(started.elapsed() < Duration::from_secs(30), "no progress");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
-        .await
-        .unwrap();
-    assert_eq!(out.status.code(), Some(130));
-    let records = json_lines(&out);
-    assert_eq!(records.len(), 10, "{records:#?}");
-    let not_started = records
-        .iter()
-        .filter(|r| r["status"] == "not started")
-        .count();
-    let uploaded = records.iter().filter(|r| r["status"] == "uploaded").count();
-    assert_eq!(uploaded + not_started, 10, "{records:#?}");
-    assert!(not_started > 0 && uploaded >= 2, "{records:#?}");
-    assert!(
-        records
-            .iter()
-            .filter(|r| r["status"] == "not started")
-            .all(|r| r["reason"] == "interrupted")
-    );
 }
