@@ -181,6 +181,15 @@ async fn a_second_folder_of_the_same_name_is_refused_without_duplicate() {
     assert_eq!(sandbox.stats().operations.folders_created, 2);
 }
 
+/// A file `name` of `content` uploaded with --json, its record.
+async fn uploaded(sandbox: &Sandbox, dir: &Path, name: &str, content: &str) -> Value {
+    let file = dir.join(name);
+    std::fs::write(&file, content).unwrap();
+    let args = ["upload", "--json", "--no-manifest", file.to_str().unwrap()];
+    let out = run(sandbox, &sandbox.base_url(), dir, &args).await;
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&out.stderr)))
+}
+
 /// `upload <a hosted URL>` names the new asset after the file, not after
 /// Webflow's `<asset id>_<name>`.
 #[tokio::test(flavor = "multi_thread")]
@@ -189,15 +198,7 @@ async fn a_hosted_url_uploads_under_the_files_own_name() {
     let dir = tempfile::tempdir().unwrap();
     let base = sandbox.base_url();
     let file = dir.path().join("logo.txt");
-    std::fs::write(&file, "logo").unwrap();
-    let out = run(
-        &sandbox,
-        &base,
-        dir.path(),
-        &["upload", "--json", "--no-manifest", file.to_str().unwrap()],
-    )
-    .await;
-    let first: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let first = uploaded(&sandbox, dir.path(), "logo.txt", "logo").await;
     let url = first["hostedUrl"].as_str().unwrap().to_owned();
     let out = run(
         &sandbox,
@@ -353,16 +354,7 @@ async fn the_delete_prompt_names_the_asset() {
     let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let base = sandbox.base_url();
-    let file = dir.path().join("keep-me.txt");
-    std::fs::write(&file, "keep").unwrap();
-    let out = run(
-        &sandbox,
-        &base,
-        dir.path(),
-        &["upload", "--json", "--no-manifest", file.to_str().unwrap()],
-    )
-    .await;
-    let id = serde_json::from_slice::<Value>(&out.stdout).unwrap()["id"]
+    let id = uploaded(&sandbox, dir.path(), "keep-me.txt", "keep").await["id"]
         .as_str()
         .unwrap()
         .to_owned();

@@ -4,22 +4,13 @@
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use webflow_assets_sandbox::{Faults, Sandbox, SandboxConfig};
-
-use crate::upload::{against, data_dir, json_lines, manifest_lines};
+use crate::upload::{against, data_dir, json_lines, manifest_lines, slow_sandbox};
 
 /// Ctrl-C: the files in flight finish, and every file not started has a
 /// record saying so, for a script to pick up; exit 130.
 #[tokio::test(flavor = "multi_thread")]
 async fn an_interrupted_batch_gives_a_record_for_each_file_not_started() {
-    let config = SandboxConfig {
-        api_faults: Faults {
-            latency: Duration::from_millis(150),
-            ..Faults::default()
-        },
-        ..SandboxConfig::default()
-    };
-    let sandbox = Sandbox::start(config).await.unwrap();
+    let sandbox = slow_sandbox().await;
     let dir = tempfile::tempdir().unwrap();
     data_dir(dir.path(), 10);
     let manifest = dir.path().join("m.jsonl");

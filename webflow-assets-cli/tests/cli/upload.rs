@@ -11,6 +11,19 @@ use serde_json::Value;
 use webflow_assets_sandbox::{Faults, Sandbox, SandboxConfig};
 
 /// `root/data` holding `n` small files of four types.
+/// A sandbox whose API answers each call after 150 ms: a batch is still
+/// running when a test stops it.
+pub(crate) async fn slow_sandbox() -> Sandbox {
+    let config = SandboxConfig {
+        api_faults: Faults {
+            latency: Duration::from_millis(150),
+            ..Faults::default()
+        },
+        ..SandboxConfig::default()
+    };
+    Sandbox::start(config).await.unwrap()
+}
+
 pub(crate) fn data_dir(root: &Path, n: usize) -> (PathBuf, Vec<PathBuf>) {
     let data = root.join("data");
     std::fs::create_dir(&data).unwrap();
@@ -202,14 +215,7 @@ async fn exit_codes() {
 #[tokio::test(flavor = "multi_thread")]
 async fn interrupted_batch_resumes_without_duplicates_or_gaps() {
     // Slow API so the batch is still running when it is killed.
-    let config = SandboxConfig {
-        api_faults: Faults {
-            latency: Duration::from_millis(150),
-            ..Faults::default()
-        },
-        ..SandboxConfig::default()
-    };
-    let sandbox = Sandbox::start(config).await.unwrap();
+    let sandbox = slow_sandbox().await;
     let dir = tempfile::tempdir().unwrap();
     data_dir(dir.path(), 10);
     let manifest = dir.path().join("m.jsonl");
