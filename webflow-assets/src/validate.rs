@@ -16,7 +16,7 @@ pub const MAX_FILE_NAME_CHARS: usize = 99;
 /// assert!(object_id("site id", "my-site").is_err());
 /// ```
 pub fn object_id(what: &str, id: &str) -> Result<(), Error> {
-    if id.len() == 24 && id.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if is_object_id(id) {
         return Ok(());
     }
     // Which list gives such ids, as a hint (a site's and a folder's are
@@ -33,6 +33,11 @@ pub fn object_id(what: &str, id: &str) -> Result<(), Error> {
         fix: "give the id as the API lists it (e.g. 580e63e98c9a982ac9b8b741), not a name or URL".to_owned(),
         setting,
     })
+}
+
+/// Whether `id` has an ObjectId's shape: 24 hexadecimal characters.
+pub(crate) fn is_object_id(id: &str) -> bool {
+    id.len() == 24 && id.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// An id Webflow's spec types as a plain string (component ids, locale

@@ -30,15 +30,16 @@ pub(crate) fn message(error: &Error) -> String {
     }
     // What the missing scopes stand in the way of, in commands, once: the
     // token is the same for every call of the run.
-    for scope in error.missing_scopes() {
-        let commands = super::scope_words::commands_needing(&scope);
+    let missing = error.missing_scopes();
+    for scope in &missing {
+        let commands = super::scope_words::commands_needing(scope);
         if !commands.is_empty() {
             text.push_str(&format!(
                 "; without {scope}, these commands cannot run: {commands}"
             ));
         }
     }
-    if !error.missing_scopes().is_empty() {
+    if !missing.is_empty() {
         text.push_str("; `webflow-assets whoami` lists what the token can do");
     }
     text

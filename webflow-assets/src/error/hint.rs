@@ -118,11 +118,11 @@ impl Error {
             {
                 out.push(Hint::Setting(Setting::BaseUrl));
             }
+            // (A 404 from something other than the API was taken above.)
             Error::NotFound(e) => match super::messages::lost(e) {
-                Lost::NotTheApi => out.push(Hint::Setting(Setting::BaseUrl)),
                 Lost::Folder => out.push(Hint::Setting(Setting::FolderId)),
                 Lost::Site => out.push(Hint::Setting(Setting::SiteId)),
-                Lost::Other => {}
+                Lost::NotTheApi | Lost::Other => {}
             },
             Error::UploadAborted {
                 cleanup: Cleanup::DeleteFailed { asset_id, .. },

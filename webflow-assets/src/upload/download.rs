@@ -157,10 +157,6 @@ fn too_large(url: &str, size: u64, kind: &str, max: u64) -> Error {
     )
 }
 
-fn is_object_id(s: &str) -> bool {
-    s.len() == 24 && s.bytes().all(|b| b.is_ascii_hexdigit())
-}
-
 /// The URL's last path segment, decoded (without Webflow's `<asset id>_`
 /// on a hosted file), with an extension from the content type when it has
 /// none.
@@ -174,11 +170,15 @@ fn name_for(url: &url::Url, content_type: Option<&str>) -> String {
     // A file Webflow hosts is `/<site id>/<asset id>_<name>`: its name is
     // what follows the asset id, or a re-upload would be named
     // `<new id>_<old id>_<name>` on the CDN.
-    let segment = match (segments.len().checked_sub(2).map(|i| segments[i]), segment.split_once('_')) {
-        (Some(site), Some((id, rest))) if is_object_id(site) && is_object_id(id) && !rest.is_empty() => {
-            rest.to_owned()
-        }
-        _ => segment,
+    let site = segments.len().checked_sub(2).map(|i| segments[i]);
+    let hosted = site.is_some_and(crate::validate::is_object_id)
+        && crate::usage::refs::id_of_file_name(&segment).is_some()
+        && segment.len() > 25;
+    let segment = if hosted {
+        // `<24 hex>_` is 25 ASCII bytes.
+        segment[25..].to_owned()
+    } else {
+        segment
     };
     if crate::validate::extension(&segment).is_some() {
         return segment;

@@ -49,7 +49,7 @@ mod published_options;
 mod published_scan;
 mod site_urls;
 mod sitemap;
-mod refs;
+pub(crate) mod refs;
 mod relink;
 mod scan;
 mod values;

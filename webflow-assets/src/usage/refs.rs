@@ -106,7 +106,7 @@ pub(crate) fn id_of_file_name(url: &str) -> Option<&str> {
     let path = url.split(['?', '#']).next()?.trim_end_matches('\\');
     let name = path.rsplit(['/', '\\']).next()?;
     let id = name.get(..24)?;
-    (name.as_bytes().get(24) == Some(&b'_') && id.bytes().all(|b| b.is_ascii_hexdigit())).then_some(id)
+    (name.as_bytes().get(24) == Some(&b'_') && crate::validate::is_object_id(id)).then_some(id)
 }
 
 /// The byte ranges of the text's tokens: runs between delimiters (white
