@@ -4,26 +4,14 @@ use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use crate::records::{batch_in_flight, slow_sandbox};
 use common::cli::{cli, output, text};
 use serde_json::Value;
-use webflow_assets_sandbox::{Faults, Sandbox, SandboxConfig};
+use webflow_assets_sandbox::{Sandbox, SandboxConfig};
 
 /// `root/data` holding `n` small files of four types.
-/// A sandbox whose API answers each call after 150 ms: a batch is still
-/// running when a test stops it.
-pub(crate) async fn slow_sandbox() -> Sandbox {
-    let config = SandboxConfig {
-        api_faults: Faults {
-            latency: Duration::from_millis(150),
-            ..Faults::default()
-        },
-        ..SandboxConfig::default()
-    };
-    Sandbox::start(config).await.unwrap()
-}
-
 pub(crate) fn data_dir(root: &Path, n: usize) -> (PathBuf, Vec<PathBuf>) {
     let data = root.join("data");
     std::fs::create_dir(&data).unwrap();
@@ -217,31 +205,8 @@ async fn interrupted_batch_resumes_without_duplicates_or_gaps() {
     // Slow API so the batch is still running when it is killed.
     let sandbox = slow_sandbox().await;
     let dir = tempfile::tempdir().unwrap();
-    data_dir(dir.path(), 10);
     let manifest = dir.path().join("m.jsonl");
-
-    let args = [
-        "upload",
-        "data",
-        "--concurrency",
-        "1",
-        "--json",
-        "--manifest",
-        "m.jsonl",
-    ];
-    let mut child = against(&sandbox, dir.path(), &args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    while manifest_lines(&manifest).len() < 4 {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "the batch made no progress"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    let mut child = batch_in_flight(&sandbox, dir.path(), Stdio::null(), 4).await;
     child.kill().unwrap(); // as a crash would: no chance to clean up
     let _ = child.wait();
     let first: Vec<String> = manifest_lines(&manifest)
