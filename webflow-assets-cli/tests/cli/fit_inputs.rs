@@ -114,3 +114,27 @@ async fn an_avif_asked_to_become_webp_goes_up_with_the_reason_said() {
     );
     sandbox.shutdown().await;
 }
+
+/// An AVIF over Webflow's 4 MiB with `--fit`: the fit cannot decode it, so
+/// the refusal says what to run instead, and does not point to `--fit`,
+/// the flag already given.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_avif_over_the_limit_with_fit_names_no_flag_already_given() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // An AVIF's ftyp box, then bytes to pass the image limit.
+    let mut avif = vec![0, 0, 0, 28];
+    avif.extend(b"ftypavif\0\0\0\0avifmif1miaf");
+    avif.resize(4 * 1024 * 1024 + 1, 0);
+    std::fs::write(d.join("big.avif"), avif).unwrap();
+    let out = run(&sandbox, d, &["upload", "big.avif", "--fit"]).await;
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("does not decode this format") && stderr.contains("avifenc"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("in this tool: --fit"), "{stderr}");
+    assert_eq!(sandbox.stats().created, 0);
+}
